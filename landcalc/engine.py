@@ -569,8 +569,8 @@ def _step_years(ch, scenario, alts, metrics, out, sl):
         for o in alts:
             a, b = cash[o], cash[base]
             if a is None and b is None:
-                continue
-            if b is None:
+                d = 0.0
+            elif b is None:
                 d = a
             elif a is None:
                 d = -b
@@ -578,11 +578,10 @@ def _step_years(ch, scenario, alts, metrics, out, sl):
                 d = a - b
             if np.ndim(d) == 0 and live is None:
                 d = float(d)
-                if d == 0.0:
-                    continue
-                s = 1.0 if d > 0 else -1.0
-                changes[o] += sign[o] * s < 0
-                sign[o][:] = s
+                if d != 0.0:
+                    s = 1.0 if d > 0 else -1.0
+                    changes[o] += sign[o] * s < 0
+                    sign[o][:] = s
             else:
                 d = np.broadcast_to(d, (n,))
                 if live is not None:
@@ -592,8 +591,12 @@ def _step_years(ch, scenario, alts, metrics, out, sl):
                 np.copyto(sign[o], s, where=s != 0)
             if want_payback:
                 c = cum[o]
-                c += d * df
-                np.copyto(last_neg[o], float(t), where=c < 0)
+                if not (np.ndim(d) == 0 and d == 0.0):
+                    c += d * df
+                neg = c < 0
+                if live is not None:
+                    neg &= live
+                np.copyto(last_neg[o], float(t), where=neg)
     if want_payback:
         for o in alts:
             out.payback_year[o][sl] = np.where(cum[o] < 0, np.nan, last_neg[o] + 1.0)
@@ -604,16 +607,57 @@ def _step_years(ch, scenario, alts, metrics, out, sl):
 # Break-even rate
 
 
-def _diff_at(ch, option, base, u):
-    """NPV(option) - NPV(base) at the constant rate r = expm1(u), per row."""
+def _same_flow(f, g):
+    """True when two flows bring the same cash in every year of every row."""
+    if type(f) is not type(g):
+        return False
+    names = ("coef", "year") if f.kind == "once" else ("coef", "start", "end", "ramp", "lq")
+    for name in names:
+        a, b = getattr(f, name), getattr(g, name)
+        if a is b:
+            continue
+        if a.ndim or b.ndim or a != b:
+            return False
+    return True
+
+
+def _difference_flows(ch, option, base):
+    """(+1, flow) for the option, (-1, flow) for the baseline, identical pairs cancelled.
+
+    A cost that both options bear (the same acquisition of the same plot)
+    cancels exactly here, instead of being subtracted from itself at rates
+    where both terms are huge and the rounding of one swamps the result.
+    """
+    mine = list(ch.flows[option].values())
+    theirs = list(ch.flows[base].values())
+    for f in list(mine):
+        for g in theirs:
+            if _same_flow(f, g):
+                mine.remove(f)
+                theirs.remove(g)
+                break
+    return [(1.0, f) for f in mine] + [(-1.0, g) for g in theirs]
+
+
+def _diff_at(ch, option, base, u, with_scale=False):
+    """NPV(option) - NPV(base) at the constant rate r = expm1(u), per row.
+
+    With ``with_scale``, also the sum of the terms' absolute values: a value
+    within rounding of zero relative to it has no reliable sign.
+    """
     rate = np.expm1(u)
     segs = ch.segments(rate=rate)
     total = 0.0
-    for f in ch.flows[option].values():
-        total = total + f.pv(segs, ch.H)
-    for f in ch.flows[base].values():
-        total = total - f.pv(segs, ch.H)
-    return np.broadcast_to(total, (ch.n,)).astype(float)
+    scale = 0.0
+    for sgn, f in _difference_flows(ch, option, base):
+        pv = f.pv(segs, ch.H)
+        total = total + sgn * pv
+        if with_scale:
+            scale = scale + np.abs(pv)
+    total = np.broadcast_to(total, (ch.n,)).astype(float)
+    if with_scale:
+        return total, np.broadcast_to(scale, (ch.n,))
+    return total
 
 
 def _breakeven(ch, option, base, changes, f0, fr):
@@ -635,20 +679,24 @@ def _breakeven(ch, option, base, changes, f0, fr):
 
 
 def _low_end(ch, option, base):
-    """(u, f(u)) at the lowest rate whose NPV is finite, per row."""
+    """(u, f(u)) at the lowest rate whose NPV has a reliable sign, per row.
+
+    At rates near -1 the terms of the NPV can overflow, or be so large that
+    rounding swamps their difference; such rows try the next rate up.
+    """
     n = ch.n
     u = np.full(n, _U_LOW)
-    fu = _diff_at(ch, option, base, u)
-    bad = ~np.isfinite(fu)
+    fu, scale = _diff_at(ch, option, base, u, with_scale=True)
+    bad = ~np.isfinite(fu) | (np.abs(fu) <= 1e-9 * scale)
     for r in _FALLBACK_LOWS:
         if not bad.any():
             break
         idx = np.nonzero(bad)[0]
         uu = np.full(idx.size, math.log1p(r))
-        fv = _diff_at(ch.take(idx), option, base, uu)
+        fv, sv = _diff_at(ch.take(idx), option, base, uu, with_scale=True)
         u[idx] = uu
         fu[idx] = fv
-        bad[idx] = ~np.isfinite(fv)
+        bad[idx] = ~np.isfinite(fv) | (np.abs(fv) <= 1e-9 * sv)
     return u, fu
 
 

@@ -207,10 +207,10 @@ def rich_tables(tables, unit=None):
     out = []
     for t in tables:
         units = _column_units(t, unit)
-        rt = RichTable(title=t.title, title_justify="left", title_style="bold")
+        rt = RichTable(title=_escape(t.title), title_justify="left", title_style="bold")
         for i, c in enumerate(t.columns):
             justify = "left" if c.kind in ("text", "bool") else "right"
-            rt.add_column(human_title(c, units.get(i)), justify=justify)
+            rt.add_column(_escape(human_title(c, units.get(i))), justify=justify)
         for row in t.rows:
             cells = []
             for i, (v, c) in enumerate(zip(row, t.columns, strict=True)):

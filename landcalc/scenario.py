@@ -641,9 +641,10 @@ class _Validator:
     def unknown_keys(self, table, loc, allowed, what="key", extra_hint=None):
         for key in table:
             if key not in allowed:
-                hint = did_you_mean(key, allowed)
-                if hint is None and extra_hint:
-                    hint = extra_hint(key)
+                # a key of the other kind of flow says so before any look-alike
+                hint = extra_hint(key) if extra_hint else None
+                if hint is None:
+                    hint = did_you_mean(key, allowed)
                 if hint is None:
                     hint = "allowed: " + ", ".join(allowed)
                 self.fail((*loc, key), f"unknown {what}", hint=hint)

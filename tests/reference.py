@@ -186,7 +186,7 @@ def breakeven_rate(diff_cash: list[float], grid: int = BREAKEVEN_GRID) -> tuple[
     return (lo + hi) / 2, several
 
 
-def reference_compare(doc: dict) -> dict:
+def reference_compare(doc: dict, grid: int = BREAKEVEN_GRID) -> dict:
     """The SPEC section 4 "JSON of compare" object for one document (file = None)."""
     dfs = discount_factors(doc)
     area = area_mu(doc)
@@ -212,7 +212,7 @@ def reference_compare(doc: dict) -> dict:
         if name == baseline:
             continue
         diff = [x - b for x, b in zip(cash_of[name], cash_of[baseline], strict=True)]
-        rate, _several = breakeven_rate(diff)
+        rate, _several = breakeven_rate(diff, grid=grid)
         comparisons[name] = {
             "difference": options[name]["npv"] - options[baseline]["npv"],
             "payback_year": payback_year(diff, dfs),

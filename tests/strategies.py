@@ -27,7 +27,9 @@ LABELS = st.one_of(
 
 
 def _floats(low: float, high: float, **kwargs) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_infinity=False, **kwargs)
+    return st.floats(
+        low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False, **kwargs
+    )
 
 
 AMOUNTS = st.one_of(

@@ -62,8 +62,8 @@ def deliver(view, fmt, output, unit, quiet=False, warnings=()):
     from landcalc.output import check_target, emit
     from landcalc.render import render, resolve_format
 
+    check_target(output)  # first: a folder has no extension to take the format from
     fmt = resolve_format(fmt, output)
-    check_target(output)
     tables, machine, data, notes = view
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     text = render(
@@ -80,6 +80,6 @@ def prepare_output(fmt, output):
     from landcalc.output import check_target
     from landcalc.render import resolve_format
 
+    check_target(output)  # first: a folder has no extension to take the format from
     fmt = resolve_format(fmt, output)
-    check_target(output)
     return fmt
