@@ -784,49 +784,49 @@ def _illinois(ch, option, base, a, b, fa, fb, tol=1e-13, maxiter=200):
     False position with the Anderson-Bjorck weighting (the Illinois family):
     superlinear, and both ends of every bracket move. A step bisects instead
     where the bracket is wide and one end's value dwarfs the other's
-    (false position would crawl there) and every tenth step. Converged rows drop out of the batch.
+    (false position would crawl there) and every tenth step. Converged rows
+    are dropped from the working arrays once they are a large share of them.
     """
     a, b, fa, fb = (np.array(x, dtype=float) for x in (a, b, fa, fb))
-    n = a.size
-    out = np.full(n, np.nan)
-    active = np.arange(n)
-    sub, sub_rows = ch, np.arange(n)
+    out = np.full(a.size, np.nan)
+    rows = np.arange(a.size)  # original position of each working row
+    live = np.ones(a.size, dtype=bool)
+    sub = ch
     for it in range(maxiter):
-        if active.size == 0:
-            break
-        if active.size < 0.6 * sub.n:
-            sub = sub.take(np.searchsorted(sub_rows, active))
-            sub_rows = active
-        A, B, FA, FB = a[active], b[active], fa[active], fb[active]
-        c = (A * FB - B * FA) / (FB - FA)
-        lo, hi = np.minimum(A, B), np.maximum(A, B)
-        ratio = np.abs(FA) / np.abs(FB)
-        wide = (hi - lo) > 0.01
-        bad = ~((c > lo) & (c < hi)) | (wide & ((ratio > 1e3) | (ratio < 1e-3)))
+        c = (a * fb - b * fa) / (fb - fa)
+        lo = np.minimum(a, b)
+        hi = np.maximum(a, b)
+        ratio = np.abs(fa) / np.abs(fb)
+        bad = ~((c > lo) & (c < hi))
+        bad |= ((hi - lo) > 0.01) & ((ratio > 1e3) | (ratio < 1e-3))
         if it % 10 == 9:
             bad[:] = True
-        c = np.where(bad, 0.5 * (A + B), c)
-        if active.size == sub.n:
-            fc = _diff_at(sub, option, base, c)
-        else:
-            pos = np.searchsorted(sub_rows, active)
-            cc = np.zeros(sub.n)
-            cc[pos] = c
-            fc = _diff_at(sub, option, base, cc)[pos]
-        cross = (fc < 0) != (FB < 0)
-        # the root lies between B and c: B becomes the far end
-        m = np.where(bad, 1.0, 1.0 - fc / FB)
+        c = np.where(bad, 0.5 * (a + b), c)
+        fc = _diff_at(sub, option, base, c)
+        cross = (fc < 0) != (fb < 0)
+        m = np.where(bad, 1.0, 1.0 - fc / fb)
         m = np.where(m > 0, m, 0.5)
-        A2 = np.where(cross, B, A)
-        FA2 = np.where(cross, FB, FA * m)
-        a[active], fa[active], b[active], fb[active] = A2, FA2, c, fc
+        small = tol * (1.0 + np.abs(c))
         # converged: an exact zero, a narrow bracket, or a tiny secant step that
         # also shrank the value tenfold (a crawling step shrinks it far less)
-        small = tol * (1.0 + np.abs(c))
-        done = (fc == 0) | (np.abs(c - A2) <= small) | ~np.isfinite(fc)
-        done |= ~bad & (np.abs(c - B) <= small) & (np.abs(fc) <= 0.1 * np.abs(FB))
-        out[active[done]] = c[done]
-        active = active[~done]
-    if active.size:
-        out[active] = 0.5 * (a[active] + b[active])
+        done = (fc == 0) | ~np.isfinite(fc)
+        done |= ~bad & (np.abs(c - b) <= small) & (np.abs(fc) <= 0.1 * np.abs(fb))
+        fa = np.where(cross, fb, fa * m)
+        a = np.where(cross, b, a)
+        b, fb = c, fc
+        done |= np.abs(c - a) <= small
+        new = done & live
+        if new.any():
+            out[rows[new]] = c[new]
+            live &= ~done
+            left = np.count_nonzero(live)
+            if left == 0:
+                break
+            if left < 0.6 * live.size:
+                keep = np.nonzero(live)[0]
+                sub = sub.take(keep)
+                rows, a, b, fa, fb = rows[keep], a[keep], b[keep], fa[keep], fb[keep]
+                live = np.ones(keep.size, dtype=bool)
+    else:
+        out[rows[live]] = 0.5 * (a[live] + b[live])
     return np.expm1(out)
