@@ -30,20 +30,23 @@ def check_target(path: str) -> None:
         raise InputError(f"-o {path}: the folder {str(parent)!r} is not writable")
 
 
-def atomic_write(path: str, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+@contextlib.contextmanager
+def atomic_path(path: str):
+    """Yield a temporary file name next to ``path``; rename it over ``path`` on success.
+
+    On any error, Ctrl-C included, the temporary file is removed and ``path``
+    is left as it was.
+    """
     check_target(path)
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
-    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        os.close(fd)
+    except OSError as exc:
+        raise InputError(f"-o {path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        yield tmp
         mode = 0o666 & ~_umask()
         if p.exists():
             with contextlib.suppress(OSError):
@@ -57,6 +60,16 @@ def atomic_write(path: str, data: bytes | str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def atomic_write(path: str, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _umask() -> int:

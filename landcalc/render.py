@@ -20,6 +20,7 @@ from pathlib import Path
 FORMATS = ("table", "csv", "json", "markdown")
 EXTENSIONS = {
     ".csv": "csv",
+    ".xlsx": "xlsx",
     ".json": "json",
     ".md": "markdown",
     ".markdown": "markdown",
@@ -67,7 +68,7 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
             return EXTENSIONS[ext]
         raise InputError(
             f"-o {output}: cannot tell the format from '{ext or 'no extension'}'; "
-            "give --format table|csv|json|markdown"
+            "use .csv, .json, .md, .txt or .xlsx, or give --format table|csv|json|markdown"
         )
     return "table"
 

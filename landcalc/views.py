@@ -250,3 +250,27 @@ def _union(lists):
         for n in names:
             seen.setdefault(n, None)
     return list(seen)
+
+
+def cumulative_chart(cf, paybacks=None, width=80, markup=False) -> str:
+    """The terminal chart of cumulative discounted cash, crossing years marked."""
+    import numpy as np
+
+    from landcalc.linechart import line_chart
+    from landcalc.render import UNITS, auto_unit
+
+    sc = cf.scenario
+    allv = np.concatenate([cf.cumulative[o] for o in cf.cumulative])
+    unit = auto_unit(allv.tolist())
+    factor, label = UNITS[unit]
+    marks = {}
+    for name, year in (paybacks or {}).items():
+        if year is not None:
+            marks[f"{name} overtakes {sc.baseline}"] = year
+    title = f"Cumulative discounted cash: {sc.name} ({sc.discount.describe()}, {sc.horizon} years)"
+    series = {
+        (f"{o} (baseline)" if o == sc.baseline else o): cf.cumulative[o] for o in cf.cumulative
+    }
+    return line_chart(
+        cf.years, series, width=width, marks=marks, unit=(factor, label), title=title, markup=markup
+    )

@@ -766,7 +766,7 @@ def test_no_file_given():
 def test_output_unknown_extension(files):
     assert fails("compare", "two.toml", "-o", "out.xyz") == (
         "error: -o out.xyz: cannot tell the format from '.xyz'; "
-        "give --format table|csv|json|markdown"
+        "use .csv, .json, .md, .txt or .xlsx, or give --format table|csv|json|markdown"
     )
     assert not (files / "out.xyz").exists()
 
