@@ -120,6 +120,8 @@ def human_value(value, kind: str, unit_name: str | None = None) -> str:
     if kind == "bool":
         return "yes" if value else "no"
     if kind == "number":
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return f"{value:,.0f}"
         return f"{value:,.6g}" if isinstance(value, float) else str(value)
     return str(value)
 
@@ -242,7 +244,7 @@ def to_text(tables, notes=(), unit=None, color=False, width=None) -> str:
         force_terminal=color,
         no_color=not color,
         color_system="auto" if color else None,
-        width=width or 160,
+        width=width or 10_000,  # files and pipes: as wide as the table needs
         highlight=False,
         soft_wrap=False,
     )

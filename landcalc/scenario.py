@@ -342,19 +342,19 @@ def resolve_path(scenario: Scenario, text: str) -> str:
             list(flow.fields),
             f"{head}.{parts[1]}.",
             src,
-            what=f"field of a {flow.kind} flow",
+            what=f"field of {'an' if flow.kind == 'annual' else 'a'} {flow.kind} flow",
         )
     return f"{head}.{parts[1]}.{parts[2]}"
 
 
-def _unknown(text, tail, choices, prefix, source, what="parameter"):
+def _unknown(text, tail, choices, prefix, source, what="parameter path"):
     word = tail[0] if tail else ""
     hint = did_you_mean(word, choices) if word else None
     if hint:
         hint = hint.replace(f"'{_closest(word, choices)}'", f"'{prefix}{_closest(word, choices)}'")
     elif choices:
         hint = "known: " + ", ".join(prefix + c for c in choices)
-    raise ScenarioError(f"unknown {what} path", path=text, hint=hint, source=None)
+    raise ScenarioError(f"unknown {what}", path=text, hint=hint, source=None)
 
 
 def _closest(word, choices):

@@ -274,3 +274,61 @@ def cumulative_chart(cf, paybacks=None, width=80, markup=False) -> str:
     return line_chart(
         cf.years, series, width=width, marks=marks, unit=(factor, label), title=title, markup=markup
     )
+
+
+def rows_view(title, header, cols, kinds, n, totals=None):
+    """(tables, csv table, json, notes) of a row table, with optional portfolio totals."""
+    kind_map = {"float": "number", "int": "year", "str": "text", "bool": "bool"}
+    columns = []
+    for h, k in zip(header, kinds, strict=True):
+        kind = kind_map[k]
+        if h.startswith(("npv.", "difference.")):
+            kind = "signed" if h.startswith("difference.") else "money"
+        elif h.startswith("breakeven_rate."):
+            kind = "rate"
+        columns.append(Column(h, h, kind))
+    t = Table(title=title, columns=columns)
+    lists = [c.tolist() if hasattr(c, "tolist") else list(c) for c in cols]
+    for i in range(n):
+        row = []
+        for lst in lists:
+            v = lst[i]
+            if isinstance(v, float) and v != v:
+                v = None
+            row.append(v)
+        t.rows.append(row)
+    tables = [t]
+    if totals is not None:
+        summary = Table(
+            title="Totals",
+            columns=[
+                Column("option", "Option"),
+                Column("npv", "Total NPV", "money"),
+                Column("difference", "Total difference", "signed"),
+                Column("wins", "Parcels won", "int"),
+                Column("wins_mu", "Area won [mu]", "number"),
+            ],
+        )
+        for o, v in totals["npv"].items():
+            summary.rows.append(
+                [
+                    o,
+                    v,
+                    totals["difference"].get(o),
+                    totals["wins"][o]["parcels"],
+                    totals["wins"][o]["area_mu"],
+                ]
+            )
+        tables = [t, summary]
+        if totals.get("plans"):
+            plans = Table(
+                title="Plans",
+                columns=[Column("plan", "Plan"), Column("npv", "Total NPV", "signed")],
+            )
+            for k, v in totals["plans"].items():
+                plans.rows.append([k, v])
+            tables.append(plans)
+    notes = []
+    if totals is not None:
+        notes.append(f"{totals['parcels']} parcels, {totals['area_mu']:,.6g} mu in all.")
+    return tables, t, totals, notes

@@ -386,8 +386,8 @@ def test_short_and_long_overrides_give_the_same_scenario():
     ("path", "expected"),
     [
         ("hen.tax.hazzard", "hen.tax.hazzard: unknown field of a"),
-        ("hen.tx.amount", "hen.tx.amount: unknown flow path; did you mean 'hen.tax'?"),
-        ("hn.tax.amount", "hn.tax.amount: unknown option path; did you mean 'hen'?"),
+        ("hen.tx.amount", "hen.tx.amount: unknown flow; did you mean 'hen.tax'?"),
+        ("hn.tax.amount", "hn.tax.amount: unknown option; did you mean 'hen'?"),
         ("scenario.aera", "scenario.aera: unknown parameter path; did you mean 'scenario.area'?"),
         ("discount.rat", "discount.rat: unknown parameter path; did you mean 'discount.rate'?"),
         ("hen", "hen: is an option, not a number; give OPTION.FLOW.FIELD"),

@@ -20,6 +20,8 @@ COMMANDS = {
     "cashflows": "landcalc.cli.core:cashflows",
     "validate": "landcalc.cli.core:validate",
     "new": "landcalc.cli.core:new",
+    "evaluate": "landcalc.cli.landbook:evaluate",
+    "portfolio": "landcalc.cli.landbook:portfolio",
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
