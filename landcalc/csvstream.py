@@ -17,23 +17,24 @@ BLOCK = 1 << 16
 def _cells(values, kind):
     """Text of one block of one column."""
     if kind == "str":
-        return ["" if v is None else _quote(str(v)) for v in values]
+        texts = ["" if v is None else str(v) for v in values]
+        joined = "\x00".join(texts)
+        if any(c in joined for c in ',"\n\r'):
+            return [_quote(t) for t in texts]
+        return texts
     arr = np.asarray(values)
-    if kind == "int":
-        out = []
-        for v in arr.tolist():
-            out.append("" if (isinstance(v, float) and math.isnan(v)) else str(int(v)))
-        return out
     if kind == "bool":
         return ["true" if v else "false" for v in arr.tolist()]
-    vals = arr.astype(float).tolist()
-    return [("" if v != v else _num(v)) for v in vals]
-
-
-def _num(v: float) -> str:
-    """``repr`` without a trailing ``.0``: 6000000000.0 -> 6000000000."""
-    r = repr(v)
-    return r[:-2] if r.endswith(".0") else r
+    arr = arr.astype(float)
+    nan = np.isnan(arr)
+    if kind == "int":
+        texts = list(map(str, np.where(nan, 0, arr).astype(np.int64).tolist()))
+    else:
+        texts = [r[:-2] if r.endswith(".0") else r for r in map(repr, arr.tolist())]
+    if nan.any():
+        for i in np.flatnonzero(nan).tolist():
+            texts[i] = ""
+    return texts
 
 
 def _quote(text: str) -> str:
