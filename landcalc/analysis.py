@@ -157,6 +157,7 @@ def compare(scenario: Scenario) -> CompareResult:
     """
     res = evaluate(scenario)
     row = res.row(0)
+    _check_representable(scenario, row)
     area = scenario.area_mu
     options = {}
     for name, opt in scenario.options.items():
@@ -191,6 +192,22 @@ def compare(scenario: Scenario) -> CompareResult:
     return CompareResult(
         scenario=scenario, options=options, comparisons=comparisons, warnings=warnings
     )
+
+
+def _check_representable(scenario, row):
+    """An error, not inf or NaN, when a result does not fit in a float."""
+    from landcalc.errors import InputError
+
+    checks = [(f"the NPV of {o}", v) for o, v in row["npv"].items()]
+    checks += [(f"the undiscounted total of {o}", v) for o, v in row["undiscounted"].items()]
+    checks += [(f"the difference of {o}", v) for o, v in row["difference"].items()]
+    for what, v in checks:
+        if not math.isfinite(v):
+            raise InputError(
+                f"{scenario.source or 'scenario'}: {what} cannot be represented "
+                f"({'it overflows beyond 1.8e308 yuan' if math.isinf(v) else 'it is undefined'})"
+                "; check amounts near 1e300, rates near -1 and growth over long horizons"
+            )
 
 
 def _match_largest_flow(scenario, name, row):
