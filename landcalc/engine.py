@@ -223,8 +223,16 @@ def evaluate(
 
     if workers > 1 and len(starts) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for _ in pool.map(run, starts):
-                pass
+            futures = [pool.submit(run, s) for s in starts]
+            try:
+                for f in futures:
+                    f.result()
+            except BaseException:
+                # Ctrl-C or an error: drop the chunks not started, so that the
+                # pool's shutdown waits only for the ones already running
+                for f in futures:
+                    f.cancel()
+                raise
     else:
         for s in starts:
             run(s)

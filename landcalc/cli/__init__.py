@@ -20,6 +20,9 @@ COMMANDS = {
     "cashflows": "landcalc.cli.core:cashflows",
     "validate": "landcalc.cli.core:validate",
     "new": "landcalc.cli.core:new",
+    "sweep": "landcalc.cli.whatif:sweep",
+    "tornado": "landcalc.cli.whatif:tornado",
+    "breakeven": "landcalc.cli.whatif:breakeven",
     "evaluate": "landcalc.cli.landbook:evaluate",
     "portfolio": "landcalc.cli.landbook:portfolio",
 }
@@ -76,12 +79,31 @@ def _debug_requested(argv) -> bool:
     return "--debug" in argv
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` runs."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> None:
-    """Entry point: run the CLI; bad input ends with one ``error:`` line and exit status 2."""
+    """Entry point: run the CLI; bad input ends with one ``error:`` line and exit status 2.
+
+    Ctrl-C exits with status 130 and SIGTERM with 143; either way any output
+    file being written is removed before exit (see landcalc.output).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
+    import signal
+    import threading
+
     from landcalc.errors import LandcalcError
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
+        # Ctrl-C raises KeyboardInterrupt even when started from a shell that ignores it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = cli.main(args=argv, prog_name="landcalc", standalone_mode=False)
     except LandcalcError as exc:
@@ -107,6 +129,9 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         _error("interrupted")
         code = 130
+    except Terminated:
+        _error("terminated")
+        code = 143
     except BrokenPipeError:
         code = 0
         _silence_stdout()
