@@ -65,13 +65,7 @@ class CompareResult:
         """The JSON object of ``compare`` for one file, exactly as SPEC section 4."""
         sc = self.scenario
         return {
-            "scenario": {
-                "name": sc.name,
-                "file": sc.source,
-                "area_mu": float(sc.area_mu),
-                "horizon": int(sc.horizon),
-                "baseline": sc.baseline,
-            },
+            "scenario": scenario_header(sc),
             "options": {
                 name: {
                     "label": o.label,
@@ -117,6 +111,17 @@ class CompareResult:
                 text += f", and pays back in year {c.payback_year}"
             out.append(text + ".")
         return out
+
+
+def scenario_header(sc: Scenario) -> dict:
+    """The ``scenario`` object that starts every JSON result."""
+    return {
+        "name": sc.name,
+        "file": sc.source,
+        "area_mu": float(sc.area_mu),
+        "horizon": int(sc.horizon),
+        "baseline": sc.baseline,
+    }
 
 
 def human_money(x: float) -> str:
@@ -271,13 +276,7 @@ class CashflowResult:
     def to_dict(self) -> dict:
         sc = self.scenario
         return {
-            "scenario": {
-                "name": sc.name,
-                "file": sc.source,
-                "area_mu": float(sc.area_mu),
-                "horizon": int(sc.horizon),
-                "baseline": sc.baseline,
-            },
+            "scenario": scenario_header(sc),
             "years": self.years.tolist(),
             "discount_factor": self.discount_factor.tolist(),
             "options": {
