@@ -19,8 +19,19 @@ Run:  python scenarios/make_parcels.py > scenarios/songjiang-parcels.csv
 
 import numpy as np
 
-TOWNS = ["Sijing", "Dongjing", "Sheshan", "Xinqiao", "Jiuting", "Chedun", "Xiaokunshan",
-         "Shihudang", "Maogang", "Xinbang", "Yexie"]
+TOWNS = [
+    "Sijing",
+    "Dongjing",
+    "Sheshan",
+    "Xinqiao",
+    "Jiuting",
+    "Chedun",
+    "Xiaokunshan",
+    "Shihudang",
+    "Maogang",
+    "Xinbang",
+    "Yexie",
+]
 
 
 def main(n=40, seed=2016):
@@ -33,11 +44,15 @@ def main(n=40, seed=2016):
     tax = np.exp(rng.uniform(np.log(255_000), np.log(1_300_000), n)).round(-3)
     cost = -(0.8 * res).round(-4)
     town = rng.choice(TOWNS, n)
-    print("id,town,scenario.area,rooster.land_sale.amount,rooster.land_cost.amount,"
-          "hen.land_sale.amount,hen.land_cost.amount,hen.tax.amount")
+    print(
+        "id,town,scenario.area,rooster.land_sale.amount,rooster.land_cost.amount,"
+        "hen.land_sale.amount,hen.land_cost.amount,hen.tax.amount"
+    )
     for i in range(n):
-        print(f"SJ-{i + 1:03d},{town[i]},{size[i]:.1f},{res[i]:.0f},{cost[i]:.0f},"
-              f"{ind[i]:.0f},{cost[i]:.0f},{tax[i]:.0f}")
+        print(
+            f"SJ-{i + 1:03d},{town[i]},{size[i]:.1f},{res[i]:.0f},{cost[i]:.0f},"
+            f"{ind[i]:.0f},{cost[i]:.0f},{tax[i]:.0f}"
+        )
 
 
 if __name__ == "__main__":
