@@ -30,15 +30,34 @@ def check_target(path: str) -> None:
         raise InputError(f"-o {path}: the folder {str(parent)!r} is not writable")
 
 
+def is_special(p: Path) -> bool:
+    """True for an existing target that is not a regular file (a device, a pipe)."""
+    import stat
+
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 @contextlib.contextmanager
 def atomic_path(path: str):
     """Yield a temporary file name next to ``path``; rename it over ``path`` on success.
 
     On any error, Ctrl-C included, the temporary file is removed and ``path``
-    is left as it was.
+    is left as it was. A target that is a device or a pipe (``/dev/stdout``,
+    ``/dev/full``) is written directly instead.
     """
     check_target(path)
     p = Path(path)
+    if is_special(p):
+        # a device or a pipe (/dev/stdout, /dev/null, a FIFO): written in place
+        try:
+            yield str(p)
+        except OSError as exc:
+            raise InputError(f"-o {path}: cannot write ({exc.strerror or exc})") from None
+        return
     parent = p.parent if str(p.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
@@ -69,7 +88,8 @@ def atomic_write(path: str, data: bytes | str) -> None:
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
-        os.fsync(fh.fileno())
+        if not is_special(Path(tmp)):
+            os.fsync(fh.fileno())
 
 
 def _umask() -> int:
