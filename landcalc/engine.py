@@ -280,7 +280,8 @@ class _Chunk:
         area = get("scenario.area", float(sc.area))
         A = area * AREA_UNITS[sc.area_unit]
         if "discount.rate" in vals or sc.discount.schedule is None:
-            self.rate = get("discount.rate", float(sc.discount.rate))
+            rate = vals.get("discount.rate")
+            self.rate = float(sc.discount.rate) if rate is None else rate
             self.schedule = None
         else:
             self.rate = None

@@ -20,6 +20,9 @@ COMMANDS = {
     "cashflows": "landcalc.cli.core:cashflows",
     "validate": "landcalc.cli.core:validate",
     "new": "landcalc.cli.core:new",
+    "sweep": "landcalc.cli.whatif:sweep",
+    "tornado": "landcalc.cli.whatif:tornado",
+    "breakeven": "landcalc.cli.whatif:breakeven",
     "evaluate": "landcalc.cli.landbook:evaluate",
     "portfolio": "landcalc.cli.landbook:portfolio",
 }
