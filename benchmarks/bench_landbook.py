@@ -72,7 +72,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
     args = ap.parse_args(argv)
-    from landcalc.csvstream import write_csv
+    from landcalc.columns import write_rows
     from landcalc.engine import evaluate
     from landcalc.landbook import evaluate_points, read_points
     from landcalc.scenario import load_scenario
@@ -94,7 +94,7 @@ def main(argv=None):
 
         def ours():
             with open(out_csv, "w", encoding="utf-8") as fh:
-                write_csv(fh, header, cols, kinds, pts.n)
+                write_rows(fh, header, cols, kinds)
 
         numeric = np.column_stack(
             [np.asarray(c, dtype=float) for c, k in zip(cols, kinds, strict=True) if k != "str"]

@@ -19,8 +19,9 @@ import numpy as np
 #: Rows per block: about 10 MB of text for 8 columns.
 BLOCK_ROWS = 50_000
 
-#: Column kinds: ``float`` (NaN: empty / null) and ``int`` (whole numbers; NaN: empty / null).
-KINDS = ("float", "int")
+#: Column kinds: ``float`` (NaN: empty / null), ``int`` (whole numbers; NaN: empty /
+#: null), ``str`` (text carried through, quoted where CSV needs it) and ``bool``.
+KINDS = ("float", "int", "str", "bool")
 
 
 def cells(values, kind: str = "float", *, json_style: bool = False) -> np.ndarray:
@@ -44,6 +45,20 @@ def cells(values, kind: str = "float", *, json_style: bool = False) -> np.ndarra
     >>> cells([2.0, float("nan")], "int", json_style=True).tolist()
     ['2', 'null']
     """
+    if kind == "str":
+        texts = ["" if x is None else str(x) for x in values]
+        out = np.empty(len(texts), dtype=object)
+        if json_style:
+            out[:] = [json.dumps(t, ensure_ascii=False) for t in texts]
+        elif any(c in "\x00".join(texts) for c in ',"\n\r'):
+            out[:] = [_quote(t) for t in texts]
+        else:
+            out[:] = texts
+        return out
+    if kind == "bool":
+        out = np.empty(len(values), dtype=object)
+        out[:] = ["true" if x else "false" for x in np.asarray(values).tolist()]
+        return out
     v = np.asarray(values, dtype=float).reshape(-1)
     if kind == "float" and v.size > 256:
         step = max(1, v.size // 4096)
@@ -87,7 +102,7 @@ def _quote(text: str) -> str:
     return text
 
 
-def write_rows(fh, names, columns, kinds=None, fmt="csv", block=BLOCK_ROWS) -> None:
+def write_rows(fh, names, columns, kinds=None, fmt="csv", block=BLOCK_ROWS, wrap=None) -> None:
     """Write equal-length columns to the text file ``fh`` as CSV or JSON.
 
     Parameters
@@ -103,13 +118,16 @@ def write_rows(fh, names, columns, kinds=None, fmt="csv", block=BLOCK_ROWS) -> N
         objects keyed by ``names``; NaN is ``null``).
     block : int
         Rows formatted at a time.
+    wrap : (str, str), optional
+        For JSON: text before and after the list (to embed it in an object).
     """
     kinds = list(kinds or ["float"] * len(columns))
     n = len(columns[0]) if columns else 0
     as_json = fmt == "json"
+    before, after = wrap or ("", "\n")
     if as_json:
         keys = [json.dumps(str(k), ensure_ascii=False) + ": " for k in names]
-        fh.write("[")
+        fh.write(before + "[")
     else:
         fh.write(",".join(_quote(str(k)) for k in names) + "\n")
     for start in range(0, n, block):
@@ -126,10 +144,10 @@ def write_rows(fh, names, columns, kinds=None, fmt="csv", block=BLOCK_ROWS) -> N
             fh.write("\n".join(map(",".join, zip(*[t.tolist() for t in texts], strict=True))))
             fh.write("\n")
     if as_json:
-        fh.write("\n]\n" if n else "]\n")
+        fh.write(("\n]" if n else "]") + after)
 
 
-def emit_rows(output, names, columns, kinds=None, fmt="csv") -> None:
+def emit_rows(output, names, columns, kinds=None, fmt="csv", wrap=None) -> None:
     """:func:`write_rows` to stdout, or atomically to the file ``output``.
 
     A file is written under a temporary name in the same folder and renamed
@@ -137,14 +155,16 @@ def emit_rows(output, names, columns, kinds=None, fmt="csv") -> None:
     was.
     """
     if output in (None, "-"):
-        write_rows(sys.stdout, names, columns, kinds, fmt)
+        write_rows(sys.stdout, names, columns, kinds, fmt, wrap=wrap)
         sys.stdout.flush()
         return
     import os
+    from pathlib import Path
 
-    from landcalc.output import atomic_path
+    from landcalc.output import atomic_path, is_special
 
     with atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-        write_rows(fh, names, columns, kinds, fmt)
+        write_rows(fh, names, columns, kinds, fmt, wrap=wrap)
         fh.flush()
-        os.fsync(fh.fileno())
+        if not is_special(Path(tmp)):
+            os.fsync(fh.fileno())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from landcalc.cli.common import output_options, prepare_output, set_option
@@ -14,9 +12,7 @@ MAX_HUMAN_ROWS = 10_000
 
 def write_rows(fmt, output, header, cols, kinds, n, unit, title, extra=None):
     """Stream rows to ``output`` (atomically) or stdout in any format."""
-    from landcalc.csvstream import write_csv, write_json_rows
     from landcalc.errors import InputError
-    from landcalc.output import atomic_path
 
     if fmt in ("table", "markdown", "xlsx"):
         if n > MAX_HUMAN_ROWS:
@@ -30,33 +26,17 @@ def write_rows(fmt, output, header, cols, kinds, n, unit, title, extra=None):
         deliver(rows_view(title, header, cols, kinds, n, extra), fmt, output, unit)
         return
 
-    def write(fh):
-        if fmt == "csv":
-            write_csv(fh, header, cols, kinds, n)
-        elif extra is None:
-            write_json_rows(fh, header, cols, kinds, n)
-        else:
-            import json
+    from landcalc.columns import emit_rows
 
-            from landcalc.render import clean_json
+    wrap = None
+    if fmt == "json" and extra is not None:
+        import json
 
-            body = json.dumps(clean_json(extra), indent=2, ensure_ascii=False)
-            write_json_rows(
-                fh,
-                header,
-                cols,
-                kinds,
-                n,
-                prefix='{"rows": [',
-                suffix='],\n"totals": ' + body + "}\n",
-            )
+        from landcalc.render import clean_json
 
-    if output in (None, "-"):
-        write(sys.stdout)
-        sys.stdout.flush()
-    else:
-        with atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
+        body = json.dumps(clean_json(extra), indent=2, ensure_ascii=False)
+        wrap = ('{"rows": ', ',\n"totals": ' + body + "}\n")
+    emit_rows(output, header, cols, kinds, fmt, wrap=wrap)
 
 
 @click.command()
