@@ -31,7 +31,20 @@ def test_readme_python_example_runs():
         os.chdir(cwd)
 
 
-@pytest.mark.parametrize("command", ["compare", "cashflows", "validate", "new"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "compare",
+        "cashflows",
+        "validate",
+        "new",
+        "sweep",
+        "tornado",
+        "breakeven",
+        "evaluate",
+        "portfolio",
+    ],
+)
 def test_every_command_is_in_the_readme(command):
     assert f"landcalc {command}" in README
 
