@@ -123,3 +123,123 @@ def plot_cumulative(cf, path: str, payback=None) -> None:
     ax.legend(loc="best", fontsize=8)
     ax.grid(True, alpha=0.3)
     save(fig, path)
+
+
+def _first_alternative(scenario, option=None):
+    return option or scenario.alternatives[0]
+
+
+def plot_sweep(res, path: str, option: str | None = None) -> None:
+    """The difference over a sweep: a line for one varied input, a heat map with the
+    break-even contour for two (further inputs are held at their first value).
+
+    Parameters
+    ----------
+    res : landcalc.whatif.SweepResult
+    path : str
+    option : str, optional
+        The comparison to draw (default: the first non-baseline option).
+    """
+    import numpy as np
+
+    plot_format(path)
+    plt = pyplot()
+    sc = res.scenario
+    opt = _first_alternative(sc, option)
+    grid = res.grid(opt)
+    factor, unit = money_scale(grid[np.isfinite(grid)] if np.isfinite(grid).any() else grid)
+    axes = res.axes
+    fig, ax = plt.subplots(figsize=(8, 5))
+    if len(axes) == 1:
+        x = axes[0].values
+        ax.plot(x, grid / factor, linewidth=2, label=f"{opt} minus {sc.baseline}")
+        ax.axhline(0, color="0.5", linewidth=0.8)
+        ax.set_xlabel(_axis_label(axes[0].path))
+        ax.set_ylabel(f"Difference [{unit}]")
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(True, alpha=0.3)
+    else:
+        z = grid.reshape(grid.shape[0], grid.shape[1], -1)[:, :, 0] / factor
+        x, y = axes[1].values, axes[0].values
+        top = float(np.nanmax(np.abs(z))) or 1.0
+        mesh = ax.pcolormesh(x, y, z, cmap="RdYlGn", vmin=-top, vmax=top, shading="nearest")
+        cbar = fig.colorbar(mesh, ax=ax)
+        cbar.set_label(f"Difference, {opt} minus {sc.baseline} [{unit}]")
+        if np.nanmin(z) < 0 < np.nanmax(z) and min(z.shape) > 1:
+            cs = ax.contour(x, y, z, levels=[0.0], colors="black", linewidths=1.5)
+            ax.clabel(cs, fmt={0.0: "break-even"}, fontsize=8)
+        ax.set_xlabel(_axis_label(axes[1].path))
+        ax.set_ylabel(_axis_label(axes[0].path))
+        if len(axes) > 2:
+            held = ", ".join(f"{a.path} = {a.values[0]:g}" for a in axes[2:])
+            ax.text(0.01, -0.12, f"held at {held}", transform=ax.transAxes, fontsize=7)
+    ax.set_title(f"{sc.name}: {opt} against {sc.baseline}\n{scenario_note(sc)}", fontsize=10)
+    save(fig, path)
+
+
+def _axis_label(path: str) -> str:
+    field = path.rsplit(".", 1)[-1]
+    units = {
+        "amount": "yuan",
+        "rate": "per year",
+        "growth": "per year",
+        "hazard": "per year",
+        "share": "fraction",
+        "area": "in the file's area unit",
+        "horizon": "years",
+        "year": "year",
+        "start": "year",
+        "end": "year",
+        "ramp": "years",
+    }
+    return f"{path} [{units.get(field, '')}]"
+
+
+def plot_tornado(res, path: str, option: str | None = None) -> None:
+    """Horizontal bars of the difference at each input's low and high, around the base."""
+    import numpy as np
+
+    plot_format(path)
+    plt = pyplot()
+    sc = res.scenario
+    opt = _first_alternative(sc, option)
+    rows = list(res.rows)[::-1]  # largest swing at the top
+    base = res.base_difference[opt]
+    lows = np.array([r.difference_low[opt] for r in rows])
+    highs = np.array([r.difference_high[opt] for r in rows])
+    factor, unit = money_scale(np.concatenate([lows, highs, [base]]))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.8))
+    yy = np.arange(len(rows))
+    ax.barh(yy, (lows - base) / factor, left=base / factor, color="#c0504d", label="input low")
+    ax.barh(yy, (highs - base) / factor, left=base / factor, color="#4f81bd", label="input high")
+    ax.axvline(base / factor, color="black", linewidth=1)
+    ax.axvline(0, color="0.5", linewidth=0.8, linestyle="--")
+    ax.set_yticks(yy, [f"{r.param} ({r.low:g} to {r.high:g})" for r in rows], fontsize=8)
+    ax.set_xlabel(f"Difference, {opt} minus {sc.baseline} [{unit}]")
+    how = f"each input moved by {res.swing:.0%}" if res.swing else "ranges of [uncertain]"
+    ax.set_title(f"{sc.name}: tornado ({how})\n{scenario_note(sc)}", fontsize=10)
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(True, axis="x", alpha=0.3)
+    save(fig, path)
+
+
+def plot_spider(res, path: str, option: str | None = None) -> None:
+    """The difference as each input moves from -swing to +swing of its value."""
+    import numpy as np
+
+    plot_format(path)
+    plt = pyplot()
+    sc = res.scenario
+    opt = _first_alternative(sc, option)
+    d = res.difference[opt]
+    factor, unit = money_scale(d)
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for i, p in enumerate(res.params):
+        ax.plot(np.asarray(res.changes) * 100, d[i] / factor, marker="o", markersize=3, label=p)
+    ax.axhline(0, color="0.5", linewidth=0.8)
+    ax.set_xlabel("Change of the input from its file value [%]")
+    ax.set_ylabel(f"Difference, {opt} minus {sc.baseline} [{unit}]")
+    ax.set_title(f"{sc.name}: spider chart\n{scenario_note(sc)}", fontsize=10)
+    ax.legend(loc="best", fontsize=7)
+    ax.grid(True, alpha=0.3)
+    save(fig, path)

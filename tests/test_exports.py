@@ -211,3 +211,35 @@ def test_missing_extra_is_a_clear_error(small, tmp_path, monkeypatch, module, ar
     assert needle in err and err.startswith("error:") and err.count("\n") == 1
     assert "Traceback" not in err
     assert not (tmp_path / args[1]).exists()
+
+
+@pytest.mark.parametrize(
+    "args,labels",
+    [
+        (
+            ["sweep", "--vary", "hen.tax.amount=1e5:3e6:6"],
+            ["Difference [M yuan]", "hen.tax.amount [yuan]"],
+        ),
+        (
+            ["sweep", "--vary", "hen.tax.amount=1e5:3e6:6", "--vary", "discount.rate=2%:12%:6"],
+            ["discount.rate [per year]", "hen minus rooster", "break-even"],
+        ),
+        (["tornado", "--swing", "20%"], ["tornado", "Difference, hen minus rooster"]),
+        (
+            ["tornado", "--swing", "20%", "--spider"],
+            ["spider chart", "Change of the input from its file value"],
+        ),
+    ],
+)
+def test_what_if_pictures(small, tmp_path, args, labels):
+    svg = tmp_path / "p.svg"
+    command, rest = args[0], args[1:]
+    code, out, err = run(
+        [command, str(small), *rest, "-o", str(tmp_path / "r.csv"), "--plot", str(svg)]
+    )
+    assert code == 0, err
+    text = svg.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    for label in labels:
+        assert label in text
+    assert "small plot" in text and "discount 5%" in text

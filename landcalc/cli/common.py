@@ -112,6 +112,17 @@ def prepare_output(fmt, output, plot=None):
     return fmt
 
 
+def plot_option(fn):
+    """--plot FILE (an image; the extra landcalc[plot])."""
+    return click.option(
+        "--plot",
+        "plot",
+        metavar="FILE",
+        default=None,
+        help="Also draw an image: FILE.png, FILE.svg or FILE.pdf (needs the extra landcalc[plot]).",
+    )(fn)
+
+
 def chart_options(fn):
     """--chart, --width and --plot."""
     for deco in reversed(
@@ -128,14 +139,7 @@ def chart_options(fn):
                 default=None,
                 help="Width of the chart in characters (default: the terminal's, else 80).",
             ),
-            click.option(
-                "--plot",
-                "plot",
-                metavar="FILE",
-                default=None,
-                help="Also draw an image: FILE.png, FILE.svg or FILE.pdf (needs the extra "
-                "landcalc[plot]).",
-            ),
+            plot_option,
         )
     ):
         fn = deco(fn)

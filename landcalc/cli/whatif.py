@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from landcalc.cli.common import output_options, prepare_output, set_option
+from landcalc.cli.common import output_options, plot_option, prepare_output, set_option
 
 
 def _deliver(view, fmt, output, unit, quiet):
@@ -61,7 +61,8 @@ def _chart_width(output):
 )
 @set_option
 @output_options
-def sweep(file, varies, sets, fmt, output, unit, quiet):
+@plot_option
+def sweep(file, varies, sets, fmt, output, unit, quiet, plot):
     """Evaluate every combination of the given parameter values.
 
     One row per point: the varied parameters, the NPV of every option, and
@@ -69,6 +70,8 @@ def sweep(file, varies, sets, fmt, output, unit, quiet):
     break-even rate. Two --vary also draw a map of who is ahead (table
     format). Tables, Markdown and -o FILE.xlsx stop at 10,000 rows; larger
     sweeps go to CSV or JSON (written in blocks, so 10^6 points are fine).
+    --plot draws the difference: a line for one input, a heat map with the
+    break-even contour for two.
 
     \b
     Examples:
@@ -78,6 +81,8 @@ def sweep(file, varies, sets, fmt, output, unit, quiet):
       landcalc sweep scenarios/songjiang-2016.toml --vary hen.tax.amount=1e5:2e7:1000 \\
           --vary discount.rate=0.02:0.12:1000 -o grid.csv
       landcalc sweep scenarios/songjiang-2016.toml --vary hen.tax.end=20,30,40,50
+      landcalc sweep scenarios/songjiang-2016.toml --vary hen.tax.amount=1e6:2e7:40 \
+          --vary discount.rate=2%:12%:41 -o grid.csv --plot heatmap.png
     """
     import math
 
@@ -86,7 +91,7 @@ def sweep(file, varies, sets, fmt, output, unit, quiet):
     from landcalc.scenario import load_scenario
     from landcalc.whatif_view import MAX_TABLE_ROWS, sweep_sheet, sweep_view
 
-    fmt = prepare_output(fmt, output)
+    fmt = prepare_output(fmt, output, plot)
     sc = load_scenario(file, overrides=sets)
     axes = [whatif.parse_vary(text, sc) for text in varies]
     n = math.prod(len(a.values) for a in axes)
@@ -102,6 +107,10 @@ def sweep(file, varies, sets, fmt, output, unit, quiet):
     if fmt == "xlsx":
         view.workbook = [sweep_sheet(res)]
     _deliver(view, fmt, output, unit, quiet)
+    if plot is not None:
+        from landcalc.plots import plot_sweep
+
+        plot_sweep(res, plot)
 
 
 @click.command()
@@ -128,14 +137,16 @@ def sweep(file, varies, sets, fmt, output, unit, quiet):
 )
 @set_option
 @output_options
-def tornado(file, swing, spider, steps, sets, fmt, output, unit, quiet):
+@plot_option
+def tornado(file, swing, spider, steps, sets, fmt, output, unit, quiet, plot):
     """Move each input alone to a low and a high value; largest swing first.
 
     The inputs are those of [uncertain] (the bounds of a uniform, else the
     P10 and P90), or with --swing every numeric input written in the file,
     moved by that fraction of its value (whole years rounded, values kept in
     their valid range). The table format draws a bar chart around the base
-    difference above the table.
+    difference above the table; --plot draws the tornado (or, with --spider,
+    the spider chart) as an image.
 
     \b
     Examples:
@@ -143,6 +154,7 @@ def tornado(file, swing, spider, steps, sets, fmt, output, unit, quiet):
       landcalc tornado my-plot.toml                  # ranges from [uncertain]
       landcalc tornado scenarios/songjiang-2016.toml --swing 20% -o tornado.csv
       landcalc tornado scenarios/songjiang-2016.toml --swing 20% --spider --steps 5
+      landcalc tornado scenarios/songjiang-2016.toml --swing 20% --plot tornado.svg
     """
     from landcalc import whatif
     from landcalc.errors import InputError
@@ -156,14 +168,20 @@ def tornado(file, swing, spider, steps, sets, fmt, output, unit, quiet):
     if steps is not None and not 2 <= steps <= 101:
         raise InputError(f"--steps {steps}: must be from 2 to 101")
     fraction = None if swing is None else whatif.parse_swing(swing)
-    fmt = prepare_output(fmt, output)
+    fmt = prepare_output(fmt, output, plot)
     sc = load_scenario(file, overrides=sets)
     width = _chart_width(output)
     if spider:
-        view = spider_view(whatif.spider(sc, fraction, 5 if steps is None else steps), unit)
+        res = whatif.spider(sc, fraction, 5 if steps is None else steps)
+        view = spider_view(res, unit)
     else:
-        view = tornado_view(whatif.tornado(sc, fraction), unit, width=width)
+        res = whatif.tornado(sc, fraction)
+        view = tornado_view(res, unit, width=width)
     _deliver(view, fmt, output, unit, quiet)
+    if plot is not None:
+        from landcalc import plots
+
+        (plots.plot_spider if spider else plots.plot_tornado)(res, plot)
 
 
 @click.command()
