@@ -13,6 +13,9 @@ from landcalc.errors import InputError
 
 PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
+#: Resolution of PNG files [dots per inch].
+DPI = 100
+
 
 def plot_format(path: str) -> str:
     """The image format of ``--plot FILE``, or an error naming the file."""
@@ -48,7 +51,7 @@ def save(fig, path: str) -> None:
     plt = pyplot()
     try:
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, bbox_inches="tight", metadata=_metadata(fmt))
+            fig.savefig(tmp, format=fmt, bbox_inches="tight", metadata=_metadata(fmt), dpi=DPI)
     finally:
         plt.close(fig)
 
