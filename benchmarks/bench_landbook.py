@@ -16,7 +16,9 @@ parameter columns) to a temporary folder, then reports, each the best of 3:
 4. writing the result rows as CSV, against ``numpy.savetxt`` of the same
    numbers;
 5. the whole command ``landcalc evaluate ... -o out.csv`` end to end, with its
-   peak RSS.
+   peak RSS;
+6. ``portfolio --simulate 1000`` over a land book of 10^4 parcels (10^7
+   parcel-draws), end to end in a fresh process, with its peak RSS.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def make_points(path: Path, n: int, seed: int = 2016) -> None:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--parcels", type=int, default=10_000)
+    ap.add_argument("--draws", type=int, default=1000)
     args = ap.parse_args(argv)
     from landcalc.columns import write_rows
     from landcalc.engine import evaluate
@@ -120,6 +124,40 @@ def main(argv=None):
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         t_cli = time.perf_counter() - t
         rss = int(proc.stderr.strip().splitlines()[-1]) / 1024
+        book = Path(d) / "book.csv"
+        rng = np.random.default_rng(7)
+        with open(book, "w", encoding="utf-8") as fh:
+            fh.write("id,scenario.area,hen.tax.amount\n")
+            areas = rng.uniform(5, 80, args.parcels).round(1).tolist()
+            taxes = rng.uniform(2.5e5, 1.3e6, args.parcels).round(-3).tolist()
+            fh.write(
+                "\n".join(
+                    f"P{i},{a},{t}" for i, (a, t) in enumerate(zip(areas, taxes, strict=True))
+                )
+            )
+            fh.write("\n")
+        cmd = [
+            sys.executable,
+            "-c",
+            "import resource, sys; from landcalc.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+            "portfolio",
+            str(SCENARIO),
+            "--parcels",
+            str(book),
+            "--simulate",
+            str(args.draws),
+            "--seed",
+            "1",
+            "-o",
+            str(Path(d) / "book-out.csv"),
+            "-q",
+        ]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        t_sim = time.perf_counter() - t
+        rss_sim = int(proc.stderr.strip().splitlines()[-1]) / 1024
     print(f"{'step':46s} {'seconds':>8s}")
     print(f"{'numpy.loadtxt, 4 numeric columns':46s} {t_np:8.2f}")
     print(
@@ -130,6 +168,13 @@ def main(argv=None):
     print(f"{'write result CSV (' + str(len(header)) + ' columns)':46s} {t_write:8.2f}")
     print(f"{'numpy.savetxt of the same numbers':46s} {t_savetxt:8.2f}")
     print(f"{'landcalc evaluate -o out.csv, end to end':46s} {t_cli:8.2f}   peak RSS {rss:.0f} MB")
+    cells = args.parcels * args.draws
+    label = f"portfolio --simulate {args.draws}, {args.parcels:,} parcels"
+    print(
+        f"{label:46s}"
+        f" {t_sim:8.2f}   {cells:,} parcel-draws, peak RSS {rss_sim:.0f} MB "
+        "(targets < 20 s, < 500 MB)"
+    )
     del res
 
 

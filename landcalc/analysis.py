@@ -160,7 +160,10 @@ def compare(scenario: Scenario) -> CompareResult:
     -----
     Year 0 is not discounted; amounts are per mu unless ``basis = "total"``.
     """
-    res = evaluate(scenario)
+    try:
+        res = evaluate(scenario)
+    except OverflowError:  # a discount factor or a term beyond the range of a float
+        _unrepresentable(scenario, "a discount factor or an NPV", math.inf, unit="")
     row = res.row(0)
     _check_representable(scenario, row)
     area = scenario.area_mu
@@ -201,18 +204,23 @@ def compare(scenario: Scenario) -> CompareResult:
 
 def _check_representable(scenario, row):
     """An error, not inf or NaN, when a result does not fit in a float."""
-    from landcalc.errors import InputError
-
     checks = [(f"the NPV of {o}", v) for o, v in row["npv"].items()]
     checks += [(f"the undiscounted total of {o}", v) for o, v in row["undiscounted"].items()]
     checks += [(f"the difference of {o}", v) for o, v in row["difference"].items()]
     for what, v in checks:
         if not math.isfinite(v):
-            raise InputError(
-                f"{scenario.source or 'scenario'}: {what} cannot be represented "
-                f"({'it overflows beyond 1.8e308 yuan' if math.isinf(v) else 'it is undefined'})"
-                "; check amounts near 1e300, rates near -1 and growth over long horizons"
-            )
+            _unrepresentable(scenario, what, v)
+
+
+def _unrepresentable(scenario, what, value, unit=" yuan"):
+    """Raise the error for a result ``what`` whose ``value`` is inf or NaN."""
+    from landcalc.errors import InputError
+
+    raise InputError(
+        f"{scenario.source or 'scenario'}: {what} cannot be represented "
+        f"({f'it overflows beyond 1.8e308{unit}' if math.isinf(value) else 'it is undefined'})"
+        "; check amounts near 1e300, rates near -1 and growth over long horizons"
+    )
 
 
 def _match_largest_flow(scenario, name, row):
@@ -228,7 +236,10 @@ def _match_largest_flow(scenario, name, row):
     npvs = row["flows"][name]
     flow = max(flows, key=lambda f: abs(npvs[f.name]))
     path = f"{name}.{flow.name}.amount"
-    unit = evaluate(scenario, {path: 1.0}, metrics=()).flow_npv[name][flow.name][0]
+    try:
+        unit = evaluate(scenario, {path: 1.0}, metrics=()).flow_npv[name][flow.name][0]
+    except OverflowError:
+        unit = math.inf
     value = None
     if unit != 0 and math.isfinite(unit):
         value = flow.amount - row["difference"][name] / unit
@@ -329,19 +340,33 @@ def cashflows(scenario: Scenario) -> CashflowResult:
     Sums of ``discounted`` equal :func:`compare`'s NPVs (to rounding).
     """
     years = np.arange(scenario.horizon + 1)
-    df = discount_factors(scenario)
     flows, cash, disc, cum = {}, {}, {}, {}
-    for name, opt in scenario.options.items():
-        flows[name] = {f: flow_schedule(scenario, fl, years) for f, fl in opt.flows.items()}
-        c = np.zeros(years.shape)
-        for v in flows[name].values():
-            c = c + v
-        cash[name] = c
-        disc[name] = c * df
-        cum[name] = np.cumsum(disc[name])
     base = scenario.baseline
-    diff = {o: cash[o] - cash[base] for o in scenario.alternatives}
-    cumd = {o: np.cumsum(diff[o] * df) for o in scenario.alternatives}
+    with np.errstate(over="ignore", invalid="ignore"):
+        df = discount_factors(scenario)
+        for name, opt in scenario.options.items():
+            flows[name] = {f: flow_schedule(scenario, fl, years) for f, fl in opt.flows.items()}
+            c = np.zeros(years.shape)
+            for v in flows[name].values():
+                c = c + v
+            cash[name] = c
+            disc[name] = c * df
+            cum[name] = np.cumsum(disc[name])
+        diff = {o: cash[o] - cash[base] for o in scenario.alternatives}
+        cumd = {o: np.cumsum(diff[o] * df) for o in scenario.alternatives}
+    columns = [("the discount factor", df, "")]
+    for name in scenario.options:
+        columns += [(f"the cash of {name}.{f}", v, " yuan") for f, v in flows[name].items()]
+        columns += [(f"the cumulative discounted cash of {name}", cum[name], " yuan")]
+    columns += [
+        (f"the cumulative discounted difference of {o}", cumd[o], " yuan")
+        for o in scenario.alternatives
+    ]
+    for what, values, unit in columns:
+        bad = ~np.isfinite(values)
+        if bad.any():
+            year = int(years[np.argmax(bad)])
+            _unrepresentable(scenario, f"{what} in year {year}", float(values[bad][0]), unit)
     return CashflowResult(
         scenario=scenario,
         years=years,

@@ -6,11 +6,29 @@ command line turns it into one line on stderr, ``error: ...``, and exit status 2
 
 from __future__ import annotations
 
+import re
+
+#: Characters that would break a one-line message or act on a terminal:
+#: control characters and the Unicode line and paragraph separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped as Python writes them (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 class LandcalcError(Exception):
-    """Root of every landcalc error caused by input (exit status 2 on the CLI)."""
+    """Root of every landcalc error caused by input (exit status 2 on the CLI).
+
+    Its text is always one printable line: names and values taken from the
+    input show their control characters escaped.
+    """
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(LandcalcError):

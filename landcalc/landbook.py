@@ -21,7 +21,7 @@ import numpy as np
 
 from landcalc.engine import evaluate
 from landcalc.errors import InputError, ScenarioError
-from landcalc.scenario import AREA_UNITS, Scenario
+from landcalc.scenario import AREA_UNITS, Scenario, _area_in_mu_problem
 
 
 @dataclass
@@ -42,6 +42,8 @@ class Points:
         Column index -> object array of the cells of a carried-through column.
     n : int
         Number of rows.
+    path : str
+        The file, to find the line of a row.
     """
 
     source: str
@@ -50,6 +52,7 @@ class Points:
     values: dict
     carried: dict
     n: int
+    path: str = ""
 
 
 def _fail(source, line, column, name, message, hint=None):
@@ -142,21 +145,28 @@ def read_points(scenario: Scenario, path, what: str = "--points") -> Points:
         col = np.ascontiguousarray(data[f"c{j}"], dtype=float)
         rule = scenario.rule(canon)
         bad = rule.bad_mask(col)
+        if canon == "scenario.area" and not bad.any():
+            with np.errstate(over="ignore", under="ignore"):
+                mu = col * AREA_UNITS[scenario.area_unit]
+            bad = ~np.isfinite(mu) | (mu <= 0)
         if bad.any():
             i = int(np.argmax(bad))
             v = float(col[i])
             shown = int(v) if (math.isfinite(v) and v.is_integer()) else v
-            _fail(
-                source,
-                _line_of_row(path, i),
-                j + 1,
-                header[j],
-                f"{canon} = {shown}: {rule.check(v) or rule.message}",
-            )
+            why = rule.check(v) or _area_in_mu_problem(v, scenario.area_unit) or rule.message
+            _fail(source, _line_of_row(path, i), j + 1, header[j], f"{canon} = {shown}: {why}")
         values[canon] = col
     carried = {j: data[f"c{j}"] for j in range(len(header)) if j not in paths}
     _check_start_end(scenario, values, path, source, header, paths)
-    return Points(source=source, header=header, paths=paths, values=values, carried=carried, n=n)
+    return Points(
+        source=source,
+        header=header,
+        paths=paths,
+        values=values,
+        carried=carried,
+        n=n,
+        path=str(path),
+    )
 
 
 def _is_number(text):
@@ -270,9 +280,37 @@ class PointsResult:
 
 
 def evaluate_points(scenario: Scenario, points: Points, **kwargs) -> PointsResult:
-    """Evaluate every row of ``points`` in one batch (see :func:`landcalc.evaluate`)."""
-    batch = evaluate(scenario, points.values, checked=True, **kwargs)
+    """Evaluate every row of ``points`` in one batch (see :func:`landcalc.evaluate`).
+
+    Raises
+    ------
+    InputError
+        Naming the first row whose NPV or difference cannot be represented
+        (beyond the range of a float: amounts near 1e300, rates near -1).
+    """
+    try:
+        batch = evaluate(scenario, points.values, checked=True, **kwargs)
+    except OverflowError:  # a discount factor or a term beyond the range of a float
+        raise InputError(
+            f"{points.source}: a discount factor or an NPV cannot be represented "
+            f"(it overflows beyond 1.8e308); {_OVERFLOW_HINT}"
+        ) from None
+    checks = [(f"the NPV of {o}", batch.npv[o]) for o in scenario.options]
+    checks += [(f"the difference of {o}", batch.difference[o]) for o in scenario.alternatives]
+    for what, values in checks:
+        bad = ~np.isfinite(values)
+        if bad.any():
+            i = int(np.argmax(bad))
+            line = _line_of_row(points.path, i) if points.path else i + 2
+            why = "it overflows beyond 1.8e308 yuan" if np.isinf(values[i]) else "it is undefined"
+            raise InputError(
+                f"{points.source}: line {line}: {what} cannot be represented ({why}); "
+                + _OVERFLOW_HINT
+            )
     return PointsResult(scenario=scenario, points=points, batch=batch)
+
+
+_OVERFLOW_HINT = "check amounts near 1e300, rates near -1 and growth over long horizons"
 
 
 # --------------------------------------------------------------------------
@@ -359,21 +397,150 @@ def portfolio(
     order = [base_i] + [i for i in range(len(opts)) if i != base_i]
     best_pos = np.argmax(npv[order], axis=0)
     best_idx = np.asarray(order)[best_pos]
-    totals = PortfolioTotals(
-        parcels=points.n,
-        area_mu=float(areas.sum()),
-        npv={o: float(npv[i].sum()) for i, o in enumerate(opts)},
-        difference={o: float(res.difference[o].sum()) for o in scenario.alternatives},
-        wins_parcels={o: int((best_idx == i).sum()) for i, o in enumerate(opts)},
-        wins_mu={o: float(areas[best_idx == i].sum()) for i, o in enumerate(opts)},
-    )
-    if choose == "best":
-        totals.best = np.asarray(opts, dtype=object)[best_idx]
-        mixed = float(npv[best_idx, np.arange(points.n)].sum())
-        totals.plans = {"best": mixed}
-        for o in opts:
-            totals.plans[f"all.{o}"] = totals.npv[o]
-        totals.plans["best_minus_all_baseline"] = mixed - totals.npv[scenario.baseline]
-    elif choose is not None:
-        raise InputError(f"--choose {choose}: the only choice is 'best'")
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        totals = PortfolioTotals(
+            parcels=points.n,
+            area_mu=float(areas.sum()),
+            npv={o: float(npv[i].sum()) for i, o in enumerate(opts)},
+            difference={o: float(res.difference[o].sum()) for o in scenario.alternatives},
+            wins_parcels={o: int((best_idx == i).sum()) for i, o in enumerate(opts)},
+            wins_mu={o: float(areas[best_idx == i].sum()) for i, o in enumerate(opts)},
+        )
+        if choose == "best":
+            totals.best = np.asarray(opts, dtype=object)[best_idx]
+            mixed = float(npv[best_idx, np.arange(points.n)].sum())
+            totals.plans = {"best": mixed}
+            for o in opts:
+                totals.plans[f"all.{o}"] = totals.npv[o]
+            totals.plans["best_minus_all_baseline"] = mixed - totals.npv[scenario.baseline]
+        elif choose is not None:
+            raise InputError(f"--choose {choose}: the only choice is 'best'")
+    sums = [("the total area", totals.area_mu)]
+    sums += [(f"the total NPV of {o}", v) for o, v in totals.npv.items()]
+    sums += [(f"the total difference of {o}", v) for o, v in totals.difference.items()]
+    sums += [(f"the total NPV of the plan {p}", v) for p, v in totals.plans.items()]
+    for what, v in sums:
+        if not math.isfinite(v):
+            raise InputError(
+                f"{points.source}: {what} cannot be represented (it overflows beyond 1.8e308); "
+                + _OVERFLOW_HINT
+            )
     return PortfolioResult(rows=rows, totals=totals)
+
+
+# --------------------------------------------------------------------------
+# portfolio under uncertainty
+
+#: Parcel-draws per engine call: bounds the memory of a portfolio simulation.
+SIM_BLOCK_ROWS = 1 << 19
+
+
+def simulate_portfolio(
+    scenario: Scenario,
+    points: Points,
+    draws: int,
+    seed: int | None = None,
+    *,
+    best=None,
+    fix_correlations: bool = False,
+    block_rows: int = SIM_BLOCK_ROWS,
+) -> dict:
+    """Draw ``[uncertain]`` ``draws`` times and apply each draw to every parcel at once.
+
+    Every parcel shares the draw (one discount rate, one tax growth for the
+    whole book); inputs that the land book sets per parcel are not drawn (a
+    warning names them). The engine runs on blocks of whole draws, about
+    ``block_rows`` parcel-draws at a time, so memory stays bounded whatever
+    draws x parcels is.
+
+    Parameters
+    ----------
+    best : ndarray of str, optional
+        The option chosen for each parcel (``--choose best``); the mixed plan
+        is then simulated too.
+
+    Returns
+    -------
+    dict
+        ``draws``, ``seed``, ``drawn`` (the paths drawn), ``not_drawn`` (the
+        per-parcel paths), and ``comparisons``: for every non-baseline option,
+        the probability that putting every parcel to it beats the all-baseline
+        plan (with its standard error) and the distribution of the total
+        difference (mean, std, p5, p50, p95 [yuan]); with ``best``, ``plan``:
+        the same for the mixed plan.
+    """
+    from landcalc.correlate import prepare
+    from landcalc.distributions import parse_uncertain
+    from landcalc.simulate import Sampler, compare_summary, new_seed
+
+    if int(draws) != draws or draws < 1:
+        raise InputError(f"--simulate {draws}: must be a whole number of draws, at least 1")
+    draws = int(draws)
+    if seed is None:
+        seed = new_seed()
+    dists = parse_uncertain(scenario)
+    if not dists:
+        raise ScenarioError(
+            "has no [uncertain] inputs to draw for --simulate", source=scenario.source
+        )
+    not_drawn = [p for p in dists if p in points.values]
+    shared = {p: d for p, d in dists.items() if p not in points.values}
+    if not shared:
+        raise InputError(
+            "--simulate: every [uncertain] input is set per parcel by the land book; "
+            "nothing is left to draw"
+        )
+    correlation = prepare(_only(scenario, shared), shared, fix=fix_correlations)
+    sampler = Sampler(shared, correlation, seed, draws)
+    P = points.n
+    per_call = max(1, block_rows // P)
+    alts = scenario.alternatives
+    total = {o: np.empty(draws) for o in alts}
+    plan = np.empty(draws) if best is not None else None
+    for start in range(0, draws, per_call):
+        stop = min(draws, start + per_call)
+        m = stop - start
+        drawn = sampler.rows(start, stop)
+        values = {p: np.tile(v, m) for p, v in points.values.items()}
+        values.update({p: np.repeat(v, P) for p, v in drawn.items()})
+        res = evaluate(scenario, values, metrics=())
+        for o in alts:
+            total[o][start:stop] = res.difference[o].reshape(m, P).sum(axis=1)
+        if plan is not None:
+            acc = np.zeros(m)
+            for o in alts:
+                mask = np.asarray(best == o)
+                if mask.any():
+                    acc += res.difference[o].reshape(m, P)[:, mask].sum(axis=1)
+            plan[start:stop] = acc
+    out = {
+        "draws": draws,
+        "seed": int(seed),
+        "drawn": list(shared),
+        "not_drawn": not_drawn,
+        "comparisons": {o: compare_summary(o, total[o]).to_dict() for o in alts},
+    }
+    if plan is not None:
+        out["plan"] = compare_summary("best", plan).to_dict()
+    if correlation is not None and correlation.warnings:
+        out["warnings"] = list(correlation.warnings)
+    return out
+
+
+def _only(scenario, shared):
+    """The scenario with only the correlation pairs among the drawn inputs."""
+    cor = scenario.document.get("correlations")
+    if not cor or "pairs" not in cor:
+        return scenario
+    pairs = [
+        p
+        for p in cor["pairs"]
+        if isinstance(p, list) and len(p) == 3 and all(scenario.resolve(x) in shared for x in p[:2])
+    ]
+    if len(pairs) == len(cor["pairs"]):
+        return scenario
+    from dataclasses import replace
+
+    doc = dict(scenario.document)
+    doc["correlations"] = {**cor, "pairs": pairs}
+    return replace(scenario, document=doc)

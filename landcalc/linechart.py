@@ -13,7 +13,8 @@ COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
 
 
 def _fmt(v: float, factor: float) -> str:
-    return f"{v / factor:,.1f}"
+    x = v / factor
+    return f"{x:.3e}" if abs(x) >= 1e15 else f"{x:,.1f}"  # not a 300-digit label
 
 
 def line_chart(

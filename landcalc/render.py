@@ -114,9 +114,9 @@ def human_value(value, kind: str, unit_name: str | None = None) -> str:
         v = value / factor
         if abs(v) >= 1e15:
             return f"{v:.4e}"  # a 16-digit run of digits helps nobody
-        return f"{v:,.0f}" if (unit_name or "yuan") == "yuan" else f"{v:,.2f}"
+        return _unsigned_zero(f"{v:,.0f}" if (unit_name or "yuan") == "yuan" else f"{v:,.2f}")
     if kind == "rate":
-        return f"{value * 100:.2f}%" if math.isfinite(value) else str(value)
+        return _unsigned_zero(f"{value * 100:.2f}%") if math.isfinite(value) else str(value)
     if kind in ("year", "int"):
         return str(int(value))
     if kind == "bool":
@@ -126,6 +126,13 @@ def human_value(value, kind: str, unit_name: str | None = None) -> str:
             return f"{value:,.0f}"
         return f"{value:,.6g}" if isinstance(value, float) else str(value)
     return str(value)
+
+
+def _unsigned_zero(text: str) -> str:
+    """``-0`` and ``-0.00`` (a tiny negative rounded away) shown as ``0`` and ``0.00``."""
+    if text.startswith("-") and not text.strip("-0.,%"):
+        return text[1:]
+    return text
 
 
 # --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ batches of values) imports it when called.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import tomllib
@@ -426,15 +427,32 @@ def load_scenario(path, overrides=None) -> Scenario:
         raise ScenarioError("cannot be read (permission denied)", source=name) from None
     except OSError as exc:
         raise ScenarioError(f"cannot be read ({exc.strerror or exc})", source=name) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError("is UTF-16 text", source=name, hint="save it as UTF-8") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"is not UTF-8 text (byte {exc.start})", source=name) from None
+        raise ScenarioError(
+            f"is not UTF-8 text (byte {exc.start})",
+            source=name,
+            hint="save it as UTF-8",
+            line=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError(
+            "holds NUL bytes; it is not a text file",
+            source=name,
+            line=text.count("\n", 0, text.index("\x00")) + 1,
+        )
     return scenario_from_text(text, source=name, overrides=overrides)
 
 
 def scenario_from_text(text: str, source=None, overrides=None) -> Scenario:
-    """Parse TOML text and validate it (see :func:`load_scenario`)."""
+    """Parse TOML text and validate it (see :func:`load_scenario`).
+
+    A leading byte-order mark (which some Windows editors write) is ignored.
+    """
+    text = text.removeprefix("\ufeff")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -507,7 +525,10 @@ def parse_value(raw: str, origin: str):
     pct = raw.endswith("%")
     body = raw[:-1].strip() if pct else raw
     try:
-        value = tomllib.loads(f"v = {body}")["v"]
+        doc = tomllib.loads(f"v = {body}")
+        if list(doc) != ["v"]:  # more than one value, e.g. "1\nx = 2"
+            raise tomllib.TOMLDecodeError("not one value")
+        value = doc["v"]
     except tomllib.TOMLDecodeError:
         if pct:
             raise InputError(f"{origin}: '{raw}' is not a percentage") from None
@@ -521,7 +542,10 @@ def parse_value(raw: str, origin: str):
     if pct:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"{origin}: '{raw}' is not a percentage")
-        return value / 100.0
+        try:
+            return value / 100.0
+        except OverflowError:  # an integer beyond the range of a float
+            raise InputError(f"{origin}: '{raw}' is too large to be a number") from None
     return value
 
 
@@ -675,7 +699,11 @@ class _Validator:
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(loc, f"must be a number, not {_type_name(value)}", value)
-        msg = rule.check(float(value))
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the range of a float
+            self.fail(loc, f"is too large to be a number ({len(str(abs(value)))} digits)")
+        msg = rule.check(number)
         if msg:
             self.fail(loc, msg, value)
         return int(value) if rule.whole else float(value)
@@ -692,7 +720,7 @@ class _Validator:
         if nonempty and not value.strip():
             self.fail(loc, "must not be empty", value)
         if choices is not None and value not in choices:
-            hint = did_you_mean(value, choices) or ("one of: " + ", ".join(choices))
+            hint = did_you_mean(value, choices)
             self.fail(loc, "is not one of " + ", ".join(choices), value, hint=hint)
         return value
 
@@ -710,6 +738,9 @@ class _Validator:
         description = self.text(sc, ("scenario", "description"), default="")
         area = self.number(sc, ("scenario", "area"), SCENARIO_RULES["area"])
         area_unit = self.text(sc, ("scenario", "area_unit"), choices=list(AREA_UNITS), default="mu")
+        problem = _area_in_mu_problem(area, area_unit)
+        if problem:
+            self.fail(("scenario", "area"), problem, area)
         horizon = self.number(sc, ("scenario", "horizon"), SCENARIO_RULES["horizon"])
         discount = self.discount()
         options = self.options(horizon)
@@ -723,7 +754,7 @@ class _Validator:
             )
         self.uncertain(options)
         self.correlations()
-        return Scenario(
+        sc = Scenario(
             name=name,
             description=description,
             area=area,
@@ -737,6 +768,11 @@ class _Validator:
             lines=self.lines,
             origins=self.origins,
         )
+        if "uncertain" in doc or "correlations" in doc:
+            from landcalc.distributions import check_uncertain
+
+            check_uncertain(sc)
+        return sc
 
     def discount(self) -> Discount:
         d = _doc_get(self.doc, ("discount",))
@@ -821,7 +857,7 @@ class _Validator:
     def check_name(self, loc, name, what):
         if not name or not _NAME_RE.match(name):
             self.fail(
-                loc,
+                loc if name else loc[:-1],
                 f"{what} names may not be empty or contain spaces, dots, '=', ',' or quotes",
                 show_value=False,
             )
@@ -897,6 +933,16 @@ class _Validator:
         self.unknown_keys(cor, ("correlations",), ("pairs",))
 
 
+def _area_in_mu_problem(area, unit):
+    """Why ``area`` in ``unit`` has no usable size in mu (None when it has one)."""
+    mu = area * AREA_UNITS[unit]
+    if not math.isfinite(mu):
+        return f"is too large to convert from {unit} to mu (beyond the range of a number)"
+    if mu <= 0:
+        return f"is too small to convert from {unit} to mu (it rounds to 0)"
+    return None
+
+
 def _type_name(value):
     if isinstance(value, bool):
         return "a boolean"
@@ -908,6 +954,12 @@ def _type_name(value):
         return "a list"
     if isinstance(value, dict):
         return "a table"
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, datetime.time):
+        return "a time of day"
     return type(value).__name__
 
 
@@ -949,7 +1001,8 @@ def find_lines(text: str) -> dict[tuple, int]:
     lines: dict[tuple, int] = {}
     table: tuple = ()
     array_counts: dict[tuple, int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # TOML ends lines at "\n" only (str.splitlines would also split at \x0c or \u2028)
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -960,13 +1013,15 @@ def find_lines(text: str) -> dict[tuple, int]:
                 idx = array_counts.get(key, 0)
                 array_counts[key] = idx + 1
                 table = (*key, str(idx))
-                lines.setdefault(table, number)
+                for i in range(1, len(table) + 1):  # [a.b] also opens [a]
+                    lines.setdefault(table[:i], number)
             continue
         if line.startswith("["):
             parts, _ = _read_key(line, 1)
             if parts:
                 table = tuple(parts)
-                lines.setdefault(table, number)
+                for i in range(1, len(table) + 1):
+                    lines.setdefault(table[:i], number)
             continue
         parts, pos = _read_key(line, 0)
         if not parts or pos >= len(line) or line[pos] != "=":
@@ -1039,6 +1094,14 @@ def check_values(scenario: Scenario, values: Mapping, origin: str | None = None)
             raise ScenarioError(
                 rule.check(float(first)) or rule.message, source=origin, path=path, value=v
             )
+        if path == "scenario.area":
+            with np.errstate(over="ignore", under="ignore"):
+                bad = ~np.isfinite(arr * AREA_UNITS[scenario.area_unit])
+                bad |= arr * AREA_UNITS[scenario.area_unit] <= 0
+            if bad.any():
+                v = float(arr[bad].flat[0] if arr.ndim else arr)
+                problem = _area_in_mu_problem(v, scenario.area_unit)
+                raise ScenarioError(problem, source=origin, path=path, value=v)
         out[path] = arr
     # start after end, for annual flows whose start or end vary
     for opt in scenario.options.values():

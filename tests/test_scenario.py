@@ -867,7 +867,7 @@ BAD_FILES = {
     "area unit": (
         ("area = 10", 'area = 10\narea_unit = "hectare"'),
         'area_unit = "hectare"',
-        'scenario.area_unit = "hectare": is not one of mu, ha, m2, acre; one of: mu, ha, m2, acre',
+        'scenario.area_unit = "hectare": is not one of mu, ha, m2, acre',
     ),
     "nan": (
         ("growth = 0.03", "growth = nan"),
@@ -1015,7 +1015,11 @@ def test_reserved_option_names(tmp_path, name):
 def test_fewer_than_two_options(tmp_path):
     text = TWO.split("[options.hen]")[0]
     message, name = load_error(tmp_path, text)
-    assert message == f"{name}: options: needs at least two options to compare, found 1"
+    # the line of the first [options.X] header, which opens [options]
+    line = line_of(text, "[options.rooster]")
+    assert message == (
+        f"{name}: options: needs at least two options to compare, found 1 (line {line})"
+    )
 
 
 def test_no_options(tmp_path):

@@ -25,6 +25,7 @@ COMMANDS = {
     "breakeven": "landcalc.cli.whatif:breakeven",
     "evaluate": "landcalc.cli.landbook:evaluate",
     "portfolio": "landcalc.cli.landbook:portfolio",
+    "simulate": "landcalc.cli.simulate:simulate",
 }
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

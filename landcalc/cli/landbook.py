@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from landcalc.cli.common import output_options, prepare_output, set_option
@@ -92,9 +94,32 @@ def evaluate(file, points_file, sets, fmt, output, unit, quiet):
     default=None,
     help="Pick the option with the largest NPV on each parcel and total that plan.",
 )
+@click.option(
+    "--simulate",
+    "draws",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Draw [uncertain] N times, each draw applied to every parcel at once, for the "
+    "distribution of the total difference.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="S",
+    help="Seed for --simulate (default: a fresh one, reported).",
+)
+@click.option(
+    "--fix-correlations",
+    is_flag=True,
+    help="With --simulate: use the nearest valid correlation matrix if [correlations] is not one.",
+)
 @set_option
 @output_options
-def portfolio(file, parcels_file, choose, sets, fmt, output, unit, quiet):
+def portfolio(
+    file, parcels_file, choose, draws, seed, fix_correlations, sets, fmt, output, unit, quiet
+):
     """Evaluate a land book and total it: area, NPVs, differences, wins.
 
     Every row of PARCELS.csv is one parcel, applied on top of the scenario
@@ -104,21 +129,50 @@ def portfolio(file, parcels_file, choose, sets, fmt, output, unit, quiet):
     goes to its best option and that mixed plan is totalled against plans
     that give every parcel to one option. CSV holds the parcel rows; the
     totals are in the table, Markdown and JSON ({"rows": [...], "totals": {...}}).
+    With --simulate N, [uncertain] is drawn N times and each draw is applied
+    to every parcel (one discount rate, one growth for the whole book): the
+    totals gain the distribution of the total difference and the probability
+    that the plan beats the all-baseline plan.
 
     \b
     Examples:
       landcalc portfolio scenarios/songjiang-2016.toml --parcels scenarios/songjiang-parcels.csv
       landcalc portfolio scenarios/songjiang-2016.toml --parcels scenarios/songjiang-parcels.csv \\
           --choose best -f json
+      landcalc portfolio scenarios/songjiang-2016.toml --parcels scenarios/songjiang-parcels.csv \\
+          --simulate 1000 --seed 7
     """
+    from landcalc.errors import InputError
     from landcalc.landbook import portfolio as run
     from landcalc.landbook import read_points
     from landcalc.scenario import load_scenario
 
+    if seed is not None and draws is None:
+        raise InputError(f"--seed {seed}: goes with --simulate")
+    if draws is not None and draws < 1:
+        raise InputError(f"--simulate {draws}: must be at least 1")
+    if seed is not None and seed < 0:
+        raise InputError(f"--seed {seed}: must be 0 or more")
     fmt = prepare_output(fmt, output)
     sc = load_scenario(file, overrides=sets)
     pts = read_points(sc, parcels_file, what="--parcels")
     res = run(sc, pts, choose=choose)
+    if draws is not None:
+        from landcalc.landbook import simulate_portfolio
+
+        sim = simulate_portfolio(
+            sc, pts, draws, seed, best=res.totals.best, fix_correlations=fix_correlations
+        )
+        res.totals.simulation = sim
+        if not quiet:
+            for w in sim.get("warnings", []):
+                sys.stderr.write(f"warning: {w}\n")
+            if sim["not_drawn"]:
+                sys.stderr.write(
+                    "warning: not drawn, set per parcel by the land book: "
+                    + ", ".join(sim["not_drawn"])
+                    + "\n"
+                )
     header, cols, kinds = res.rows.columns()
     if res.totals.best is not None:
         header = [*header, "best"]
