@@ -12,6 +12,7 @@ from pathlib import Path
 from landcalc import plots, whatif
 from landcalc.analysis import cashflows, compare
 from landcalc.scenario import load_scenario
+from landcalc.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "img"
@@ -35,6 +36,7 @@ def main():
     plots.plot_sweep(whatif.sweep(songjiang, axes), str(OUT / "sweep.png"))
     plots.plot_tornado(whatif.tornado(songjiang, 0.2), str(OUT / "tornado.png"))
     plots.plot_spider(whatif.spider(songjiang, 0.2, 9), str(OUT / "spider.png"))
+    plots.plot_simulation(simulate(songjiang, 100_000, seed=7), str(OUT / "simulate.png"))
     for p in sorted(OUT.glob("*.png")):
         print(f"{p.relative_to(ROOT)}: {p.stat().st_size / 1024:.0f} KiB")
 

@@ -246,3 +246,45 @@ def plot_spider(res, path: str, option: str | None = None) -> None:
     ax.legend(loc="best", fontsize=7)
     ax.grid(True, alpha=0.3)
     save(fig, path)
+
+
+def plot_simulation(res, path: str, option: str | None = None) -> None:
+    """Histogram and cumulative distribution of one comparison's difference, 0 marked.
+
+    Parameters
+    ----------
+    res : landcalc.simulate.SimulationResult
+    path : str
+    option : str, optional
+        The comparison to draw (default: the first non-baseline option).
+    """
+    import numpy as np
+
+    plot_format(path)
+    plt = pyplot()
+    sc = res.scenario
+    opt = _first_alternative(sc, option)
+    d = np.sort(np.asarray(res.difference[opt], dtype=float))
+    d = d[np.isfinite(d)]
+    factor, unit = money_scale(d)
+    x = d / factor
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
+    ax1.hist(x, bins=60, color="#4f81bd", edgecolor="white", linewidth=0.3)
+    ax1.axvline(0, color="black", linewidth=1.2)
+    ax1.set_xlabel(f"Difference, {opt} minus {sc.baseline} [{unit}]")
+    ax1.set_ylabel("Draws")
+    step = max(1, x.size // 4000)  # thin the curve, keep both ends
+    xs = np.concatenate([x[::step], x[-1:]])
+    ps = np.concatenate([np.arange(0, x.size, step), [x.size - 1]]) / max(1, x.size - 1)
+    ax2.plot(xs, ps * 100, color="#4f81bd", linewidth=2)
+    ax2.axvline(0, color="black", linewidth=1.2)
+    c = res.comparisons[opt]
+    ax2.set_xlabel(f"Difference, {opt} minus {sc.baseline} [{unit}]")
+    ax2.set_ylabel("Cumulative share of draws [%]")
+    ax2.grid(True, alpha=0.3)
+    fig.suptitle(
+        f"{sc.name}: {res.draws:,} draws (seed {res.seed}); P({opt} beats {sc.baseline}) = "
+        f"{c.probability_better:.1%} ± {c.probability_better_se:.1%}\n{scenario_note(sc)}",
+        fontsize=10,
+    )
+    save(fig, path)

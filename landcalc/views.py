@@ -256,7 +256,7 @@ def cumulative_chart(cf, paybacks=None, width=80, markup=False) -> str:
     """The terminal chart of cumulative discounted cash, crossing years marked."""
     import numpy as np
 
-    from landcalc.linechart import line_chart
+    from landcalc.charts import line_chart
     from landcalc.render import UNITS, auto_unit
 
     sc = cf.scenario

@@ -179,7 +179,7 @@ def sweep_grid_chart(res, option, width=None):
     """The sign of one comparison's difference over a two-way sweep, as a text map."""
     from rich.text import Text
 
-    from landcalc.barchart import sign_grid
+    from landcalc.charts import sign_grid
 
     sc = res.scenario
     (p0, p1), (a0, a1) = res.paths, (res.axes[0].values, res.axes[1].values)
@@ -206,7 +206,7 @@ def tornado_view(res, unit=None, width=None) -> View:
     """A bar chart per comparison, the table of every input, and the SPEC CSV."""
     from rich.text import Text
 
-    from landcalc.barchart import tornado_chart
+    from landcalc.charts import tornado_chart
 
     sc = res.scenario
     alts = list(res.base_difference)

@@ -43,6 +43,7 @@ def test_readme_python_example_runs():
         "breakeven",
         "evaluate",
         "portfolio",
+        "simulate",
     ],
 )
 def test_every_command_is_in_the_readme(command):

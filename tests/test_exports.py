@@ -243,3 +243,30 @@ def test_what_if_pictures(small, tmp_path, args, labels):
     for label in labels:
         assert label in text
     assert "small plot" in text and "discount 5%" in text
+
+
+def test_simulate_picture_and_workbook(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    svg, book = tmp_path / "sim.svg", tmp_path / "sim.xlsx"
+    code, out, err = run(
+        [
+            "simulate",
+            str(SCENARIOS / "songjiang-2016.toml"),
+            "--draws",
+            "2000",
+            "--seed",
+            "3",
+            "-o",
+            str(book),
+            "--plot",
+            str(svg),
+        ]
+    )
+    assert code == 0, err
+    text = svg.read_text(encoding="utf-8")
+    assert "Cumulative share of draws [%]" in text and "Draws" in text
+    assert "2,000 draws (seed 3)" in text and "discount 8%" in text
+    wb = openpyxl.load_workbook(book)
+    cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert any(isinstance(v, str) and "[yuan]" in v for v in cells)
+    assert any(isinstance(v, float) for v in cells)

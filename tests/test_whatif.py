@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from landcalc.analysis import compare
-from landcalc.barchart import sign_grid, tornado_chart
+from landcalc.charts import sign_grid, tornado_chart
 from landcalc.columns import cells, write_rows
 from landcalc.errors import InputError, LandcalcError
 from landcalc.scenario import load_scenario, scenario_from_text

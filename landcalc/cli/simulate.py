@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from landcalc.cli.common import deliver, output_options, prepare_output, set_option
+from landcalc.cli.common import deliver, output_options, plot_option, prepare_output, set_option
 
 
 @click.command()
@@ -43,7 +43,8 @@ from landcalc.cli.common import deliver, output_options, prepare_output, set_opt
 )
 @set_option
 @output_options
-def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, unit, quiet):
+@plot_option
+def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, unit, quiet, plot):
     """Monte Carlo: how likely is each option to beat the baseline?
 
     Draws every input of the file's [uncertain] table (uniform, triangular,
@@ -53,6 +54,7 @@ def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, 
     P95 of its NPV; per comparison the probability that it is worth more than
     the baseline with its standard error, the distribution of the difference
     and a histogram of it with 0 marked; and the seed, to repeat the run.
+    --plot draws the histogram and the cumulative distribution as an image.
 
     \b
     Example:
@@ -61,6 +63,7 @@ def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, 
       landcalc simulate scenarios/songjiang-2016.toml --seed 7 -o result.json
       landcalc simulate scenarios/songjiang-2016.toml -n 10000 --draws-out draws.csv
       landcalc simulate scenarios/songjiang-2016.toml --set scenario.horizon=30 -f markdown
+      landcalc simulate scenarios/hen-wins.toml --seed 7 --plot distribution.png
     """
     from landcalc.render import terminal_width
     from landcalc.scenario import load_scenario
@@ -68,7 +71,7 @@ def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, 
     from landcalc.simulate import simulate as run
     from landcalc.simulate_view import simulate_view
 
-    fmt = prepare_output(fmt, output)
+    fmt = prepare_output(fmt, output, plot)
     if draws_out is not None:
         check_draws_out(draws_out)
         _same_file(draws_out, output)
@@ -86,6 +89,10 @@ def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, 
     width = terminal_width() if to_terminal else None
     view = simulate_view(result, fmt, unit, width)
     deliver(view, fmt, output, unit, quiet, result.warnings)
+    if plot is not None:
+        from landcalc.plots import plot_simulation
+
+        plot_simulation(result, plot)
 
 
 def _same_file(draws_out, output):
