@@ -270,3 +270,24 @@ def test_simulate_picture_and_workbook(tmp_path):
     cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert any(isinstance(v, str) and "[yuan]" in v for v in cells)
     assert any(isinstance(v, float) for v in cells)
+
+
+def test_simulate_chart_goes_to_stderr_with_json():
+    code, out, err = run(
+        [
+            "simulate",
+            str(SCENARIOS / "songjiang-2016.toml"),
+            "--draws",
+            "3000",
+            "--seed",
+            "1",
+            "-f",
+            "json",
+            "--chart",
+        ]
+    )
+    assert code == 0
+    import json
+
+    assert json.loads(out)["draws"] == 3000
+    assert "Difference hen - rooster" in err and "3,000 draws" in err

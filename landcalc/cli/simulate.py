@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from landcalc.cli.common import deliver, output_options, plot_option, prepare_output, set_option
+from landcalc.cli.common import (
+    deliver,
+    output_options,
+    plot_option,
+    prepare_output,
+    set_option,
+    show_chart,
+)
 
 
 @click.command()
@@ -41,10 +48,18 @@ from landcalc.cli.common import deliver, output_options, plot_option, prepare_ou
     help="When [correlations] cannot hold together, use the nearest valid correlations "
     "(with a warning) instead of stopping.",
 )
+@click.option(
+    "--chart",
+    is_flag=True,
+    help="Also draw the histogram of the difference when the output is CSV, JSON or a "
+    "file (the table always has it).",
+)
 @set_option
 @output_options
 @plot_option
-def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, unit, quiet, plot):
+def simulate(
+    file, draws, seed, draws_out, fix_correlations, chart, sets, fmt, output, unit, quiet, plot
+):
     """Monte Carlo: how likely is each option to beat the baseline?
 
     Draws every input of the file's [uncertain] table (uniform, triangular,
@@ -89,6 +104,15 @@ def simulate(file, draws, seed, draws_out, fix_correlations, sets, fmt, output, 
     width = terminal_width() if to_terminal else None
     view = simulate_view(result, fmt, unit, width)
     deliver(view, fmt, output, unit, quiet, result.warnings)
+    if chart and not (fmt == "table" and output in (None, "-")):
+        from landcalc.simulate_view import difference_chart
+
+        def make(w, _markup):
+            return "".join(
+                difference_chart(result, o, "table", unit, w) + "\n" for o in result.comparisons
+            )
+
+        show_chart(make, fmt, output, None)
     if plot is not None:
         from landcalc.plots import plot_simulation
 
