@@ -143,3 +143,13 @@ def test_output_to_stdout_device():
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert out.startswith("file,scenario,option")
+
+
+def test_huge_simulation_asks_for_yes(tmp_path):
+    target = tmp_path / "draws.csv"
+    code, out, err = run(
+        ["simulate", SONGJIANG, "--draws", "200000000", "--draws-out", str(target)]
+    )
+    assert code == 2 and err.count("\n") == 1
+    assert "would hold about" in err and "GB" in err and "add --yes" in err
+    assert not target.exists()

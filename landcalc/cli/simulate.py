@@ -49,6 +49,12 @@ from landcalc.cli.common import (
     "(with a warning) instead of stopping.",
 )
 @click.option(
+    "--yes",
+    is_flag=True,
+    help=f"Go ahead with more than {10**8:,} draws (they need gigabytes of memory, and "
+    "--draws-out tens of gigabytes of disk).",
+)
+@click.option(
     "--chart",
     is_flag=True,
     help="Also draw the histogram of the difference when the output is CSV, JSON or a "
@@ -58,7 +64,19 @@ from landcalc.cli.common import (
 @output_options
 @plot_option
 def simulate(
-    file, draws, seed, draws_out, fix_correlations, chart, sets, fmt, output, unit, quiet, plot
+    file,
+    draws,
+    seed,
+    draws_out,
+    fix_correlations,
+    yes,
+    chart,
+    sets,
+    fmt,
+    output,
+    unit,
+    quiet,
+    plot,
 ):
     """Monte Carlo: how likely is each option to beat the baseline?
 
@@ -91,6 +109,7 @@ def simulate(
         check_draws_out(draws_out)
         _same_file(draws_out, output)
     sc = load_scenario(file, overrides=sets)
+    _check_size(sc, draws, draws_out, yes)
     with _Progress(draws, quiet) as progress:
         result = run(
             sc,
@@ -117,6 +136,25 @@ def simulate(
         from landcalc.plots import plot_simulation
 
         plot_simulation(result, plot)
+
+
+#: Above this many draws, simulate asks for --yes.
+MAX_DRAWS_WITHOUT_YES = 10**8
+
+
+def _check_size(sc, draws, draws_out, yes):
+    """Refuse a run that would fill memory or the disk unless --yes says so."""
+    from landcalc.errors import InputError
+
+    if draws <= MAX_DRAWS_WITHOUT_YES or yes:
+        return
+    kept = len(sc.options) + len(sc.alternatives)  # NPVs and differences, for percentiles
+    text = f"--draws {draws:,}: would hold about {draws * 8 * kept / 1e9:,.0f} GB in memory"
+    if draws_out is not None:
+        columns = len(sc.uncertain) + len(sc.options) + 3 * len(sc.alternatives)
+        # about 17 bytes a cell, as measured on the Songjiang scenario
+        text += f" and write about {draws * 17 * columns / 1e9:,.0f} GB to {draws_out}"
+    raise InputError(text + "; add --yes to go ahead")
 
 
 def _same_file(draws_out, output):
