@@ -153,3 +153,30 @@ def test_huge_simulation_asks_for_yes(tmp_path):
     assert code == 2 and err.count("\n") == 1
     assert "would hold about" in err and "GB" in err and "add --yes" in err
     assert not target.exists()
+
+
+def test_debug_shows_the_traceback():
+    proc = landcalc("compare", str(SCENARIOS / "nope.toml"), "--debug")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "Traceback (most recent call last)" in err and "ScenarioError" in err
+    proc = landcalc("compare", str(SCENARIOS / "nope.toml"))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in err
+
+
+def test_quiet_silences_warnings(tmp_path):
+    several = tmp_path / "several.toml"
+    several.write_text(
+        '[scenario]\nname = "two roots"\narea = 1\nhorizon = 2\n[discount]\nrate = 0.05\n'
+        '[options.a.flows.none]\nkind = "once"\namount = 0\n'
+        '[options.b.flows.y0]\nkind = "once"\namount = -1\n'
+        '[options.b.flows.y1]\nkind = "once"\namount = 2.3\nyear = 1\n'
+        '[options.b.flows.y2]\nkind = "once"\namount = -1.32\nyear = 2\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(["compare", str(several), "-f", "json"])
+    assert code == 0 and err.startswith("warning: b: ") and "several break-even" in err
+    json.loads(out)  # the warning stays out of the data
+    code, out, err = run(["compare", str(several), "-f", "json", "--quiet"])
+    assert code == 0 and err == ""
