@@ -19,6 +19,59 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 SCALE = max(1, int(os.environ.get("LANDCALC_TEST_SCALE", "1")))
 
+#: The seed case: 30 M vs 1 M yuan per mu, tax from year 1, 8%, 50 years.
+SEED = """\
+[scenario]
+name = "seed"
+area = 1000
+horizon = 50
+[discount]
+rate = 0.08
+[options.rooster.flows.land_sale]
+kind = "once"
+amount = 30_000_000
+[options.hen.flows.land_sale]
+kind = "once"
+amount = 1_000_000
+[options.hen.flows.tax]
+kind = "annual"
+amount = 2_000_000
+"""
+
+#: A small two-option case with every kind of annual-flow field.
+TWO = """\
+[scenario]
+name = "Two options"
+area = 10
+horizon = 20
+
+[discount]
+rate = 0.05
+
+[options.rooster]
+label = "Residential land sale"
+
+[options.rooster.flows.land_sale]
+kind = "once"
+amount = 30_000_000
+
+[options.hen]
+label = "Industrial land, taxes over time"
+
+[options.hen.flows.land_sale]
+kind = "once"
+amount = 1_000_000
+
+[options.hen.flows.tax]
+kind = "annual"
+amount = 1_200_000
+share = 0.4
+start = 2
+ramp = 3
+growth = 0.03
+hazard = 0.02
+"""
+
 
 def examples(n: int) -> int:
     """``n`` hypothesis examples, times LANDCALC_TEST_SCALE."""

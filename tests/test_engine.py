@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import examples
+from conftest import SEED, examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -23,24 +23,6 @@ from strategies import doc_to_toml, scenario_docs
 from landcalc.analysis import compare
 from landcalc.engine import evaluate
 from landcalc.scenario import scenario_from_dict, scenario_from_text
-
-SEED = """
-[scenario]
-name = "seed"
-area = 1000
-horizon = 50
-[discount]
-rate = 0.08
-[options.rooster.flows.land_sale]
-kind = "once"
-amount = 30_000_000
-[options.hen.flows.land_sale]
-kind = "once"
-amount = 1_000_000
-[options.hen.flows.tax]
-kind = "annual"
-amount = 2_000_000
-"""
 
 
 def stream_doc(cash, rate):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import TWO
 
 from landcalc.errors import InputError, LandcalcError, ScenarioError
 from landcalc.scenario import (
@@ -21,38 +22,6 @@ from landcalc.scenario import (
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 
-TWO = """\
-[scenario]
-name = "Two options"
-area = 10
-horizon = 20
-
-[discount]
-rate = 0.05
-
-[options.rooster]
-label = "Residential land sale"
-
-[options.rooster.flows.land_sale]
-kind = "once"
-amount = 30_000_000
-
-[options.hen]
-label = "Industrial land, taxes over time"
-
-[options.hen.flows.land_sale]
-kind = "once"
-amount = 1_000_000
-
-[options.hen.flows.tax]
-kind = "annual"
-amount = 1_200_000
-share = 0.4
-start = 2
-ramp = 3
-growth = 0.03
-hazard = 0.02
-"""
 
 THREE = """\
 [scenario]

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SCENARIOS, examples
+from conftest import SCENARIOS, SEED, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,23 +59,6 @@ hazard = 0.02
 """
 
 #: The seed case of the issue: 30 M vs 1 M yuan per mu, tax from year 1, 8%, 50 years.
-SEED = """\
-[scenario]
-name = "seed"
-area = 1000
-horizon = 50
-[discount]
-rate = 0.08
-[options.rooster.flows.land_sale]
-kind = "once"
-amount = 30_000_000
-[options.hen.flows.land_sale]
-kind = "once"
-amount = 1_000_000
-[options.hen.flows.tax]
-kind = "annual"
-amount = 2_000_000
-"""
 
 #: A difference stream -100, +230, -132 (years 0-2): zero at 10% and at 20%.
 TWO_ROOTS = """\
