@@ -170,6 +170,8 @@ def compare(scenario: Scenario) -> CompareResult:
     options = {}
     for name, opt in scenario.options.items():
         npv = row["npv"][name]
+        if not math.isfinite(npv / area):  # a huge NPV over a tiny area
+            _unrepresentable(scenario, f"the NPV per mu of {name}", npv / area, unit=" yuan/mu")
         options[name] = OptionResult(
             name=name,
             label=opt.label,
@@ -242,7 +244,9 @@ def _match_largest_flow(scenario, name, row):
         unit = math.inf
     value = None
     if unit != 0 and math.isfinite(unit):
-        value = flow.amount - row["difference"][name] / unit
+        value = flow.amount - row["difference"][name] / float(unit)
+        if not math.isfinite(value):  # beyond the range of a float: no amount to show
+            value = None
     return FlowMatch(
         flow=flow.name,
         path=path,
@@ -326,9 +330,10 @@ def flow_schedule(scenario: Scenario, flow, years: np.ndarray) -> np.ndarray:
             cash[years == flow.year] = coef
         return cash
     end = H if flow.end is None else min(flow.end, H)
-    k = years - flow.start
-    active = (years >= flow.start) & (years <= end)
-    kk = k[active].astype(float)
+    start = float(flow.start)  # a whole number, but it may be beyond the range of int64
+    k = years - start
+    active = (years >= start) & (years <= end)
+    kk = k[active]
     weight = np.minimum(1.0, (kk + 1.0) / (flow.ramp + 1.0))
     cash[active] = coef * weight * (1.0 + flow.growth) ** kk * (1.0 - flow.hazard) ** kk
     return cash
