@@ -101,6 +101,23 @@ class BatchResult:
     def alternatives(self):
         return [o for o in self.options if o != self.baseline]
 
+    def unrepresentable(self):
+        """``(row, what, why)`` of the first NPV or difference that is inf or NaN, or None.
+
+        Such a value means the inputs are beyond what a float can hold
+        (amounts near 1e300, rates near -1 over long horizons); callers turn
+        it into an error instead of printing ``inf`` or ``nan``.
+        """
+        checks = [(f"the NPV of {o}", self.npv[o]) for o in self.options]
+        checks += [(f"the difference of {o}", self.difference[o]) for o in self.alternatives]
+        for what, values in checks:
+            bad = ~np.isfinite(values)
+            if bad.any():
+                i = int(np.argmax(bad))
+                why = "it overflows beyond 1.8e308 yuan" if np.isinf(values[i]) else "undefined"
+                return i, what, why
+        return None
+
     def row(self, i):
         """Plain Python values of row ``i`` (for tests and single results)."""
 

@@ -293,24 +293,19 @@ def evaluate_points(scenario: Scenario, points: Points, **kwargs) -> PointsResul
     except OverflowError:  # a discount factor or a term beyond the range of a float
         raise InputError(
             f"{points.source}: a discount factor or an NPV cannot be represented "
-            f"(it overflows beyond 1.8e308); {_OVERFLOW_HINT}"
+            f"(it overflows beyond 1.8e308); {OVERFLOW_HINT}"
         ) from None
-    checks = [(f"the NPV of {o}", batch.npv[o]) for o in scenario.options]
-    checks += [(f"the difference of {o}", batch.difference[o]) for o in scenario.alternatives]
-    for what, values in checks:
-        bad = ~np.isfinite(values)
-        if bad.any():
-            i = int(np.argmax(bad))
-            line = _line_of_row(points.path, i) if points.path else i + 2
-            why = "it overflows beyond 1.8e308 yuan" if np.isinf(values[i]) else "it is undefined"
-            raise InputError(
-                f"{points.source}: line {line}: {what} cannot be represented ({why}); "
-                + _OVERFLOW_HINT
-            )
+    bad = batch.unrepresentable()
+    if bad is not None:
+        i, what, why = bad
+        line = _line_of_row(points.path, i) if points.path else i + 2
+        raise InputError(
+            f"{points.source}: line {line}: {what} cannot be represented ({why}); " + OVERFLOW_HINT
+        )
     return PointsResult(scenario=scenario, points=points, batch=batch)
 
 
-_OVERFLOW_HINT = "check amounts near 1e300, rates near -1 and growth over long horizons"
+OVERFLOW_HINT = "check amounts near 1e300, rates near -1 and growth over long horizons"
 
 
 # --------------------------------------------------------------------------
@@ -423,7 +418,7 @@ def portfolio(
         if not math.isfinite(v):
             raise InputError(
                 f"{points.source}: {what} cannot be represented (it overflows beyond 1.8e308); "
-                + _OVERFLOW_HINT
+                + OVERFLOW_HINT
             )
     return PortfolioResult(rows=rows, totals=totals)
 

@@ -419,6 +419,15 @@ def simulate(
                 pending = ahead.submit(sampler.rows, *chunks[i + 1])
             values = check_values(scenario, drawn, origin=origin)
             res = evaluate(scenario, values, metrics=metrics, checked=True, **kwargs)
+            bad = res.unrepresentable()
+            if bad is not None:
+                from landcalc.landbook import OVERFLOW_HINT
+
+                j, what, why = bad
+                raise InputError(
+                    f"{scenario.source or 'scenario'}: draw {start + j + 1:,}: {what} cannot be "
+                    f"represented ({why}); {OVERFLOW_HINT}"
+                )
             for o in options:
                 npv[o][start:stop] = res.npv[o]
             for o in alts:

@@ -451,6 +451,15 @@ def sweep(
         chunk_size=chunk_size,
         checked=True,
     )
+    bad = batch.unrepresentable()
+    if bad is not None:
+        from landcalc.landbook import OVERFLOW_HINT
+
+        i, what, why = bad
+        point = ", ".join(f"{p} = {format_param(p, values[p][i])}" for p in values)
+        raise InputError(
+            f"sweep: at {point}: {what} cannot be represented ({why}); {OVERFLOW_HINT}"
+        )
     return SweepResult(scenario=scenario, axes=axes, values=values, batch=batch)
 
 
@@ -510,8 +519,11 @@ class _Rows:
     flow_npv: dict
 
 
-def _evaluate_rows(scenario, paths, which, x, *, flows=False) -> _Rows:
+def _evaluate_rows(scenario, paths, which, x, *, flows=False, strict=False) -> _Rows:
     """Evaluate N rows; row i sets ``paths[which[i]] = x[i]`` (``which[i] < 0``: the file).
+
+    With ``strict``, a row whose NPV cannot be represented is an error naming
+    the input and its value (a goal seek instead searches past such rows).
 
     One engine call for the whole batch, plus one for the rows that replace a
     rate schedule by ``discount.rate`` (one batch cannot hold both).
@@ -549,6 +561,19 @@ def _evaluate_rows(scenario, paths, which, x, *, flows=False) -> _Rows:
                 arr[hit] = xx[hit]
                 values[path] = arr
         res = evaluate(scenario, values, metrics=(), workers=1)
+        bad = res.unrepresentable() if strict else None
+        if bad is not None:
+            from landcalc.landbook import OVERFLOW_HINT
+
+            j, what, why = bad
+            j = min(j, rows.size - 1)
+            k = int(w[j])
+            where = (
+                f"with {paths[k]} = {format_param(paths[k], xx[j])}"
+                if k >= 0
+                else "at the file's values"
+            )
+            raise InputError(f"{where}: {what} cannot be represented ({why}); {OVERFLOW_HINT}")
         for o in alts:
             diff[o][rows] = np.broadcast_to(res.difference[o], (rows.size,))
         if flows:
@@ -731,7 +756,7 @@ def tornado(scenario: Scenario, swing: float | None = None, *, ranges=None) -> T
     low, high = np.minimum(low, high), np.maximum(low, high)
     which = np.concatenate([[-1], np.arange(P), np.arange(P)])
     x = np.concatenate([[0.0], low, high])
-    res = _evaluate_rows(scenario, paths, which, x)
+    res = _evaluate_rows(scenario, paths, which, x, strict=True)
     alts = scenario.alternatives
     base = {o: float(res.difference[o][0]) for o in alts}
     d_low = {o: res.difference[o][1 : P + 1] for o in alts}
@@ -867,7 +892,7 @@ def spider(scenario: Scenario, swing: float, steps: int = 5) -> SpiderResult:
     P = len(paths)
     which = np.concatenate([[-1], np.repeat(np.arange(P), steps)])
     x = np.concatenate([[0.0], vals.reshape(-1)])
-    res = _evaluate_rows(scenario, paths, which, x)
+    res = _evaluate_rows(scenario, paths, which, x, strict=True)
     alts = scenario.alternatives
     diff = {o: res.difference[o][1:].reshape(P, steps) for o in alts}
     spread = [np.ptp(diff[o], axis=1) for o in alts]

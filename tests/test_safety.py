@@ -180,3 +180,51 @@ def test_quiet_silences_warnings(tmp_path):
     json.loads(out)  # the warning stays out of the data
     code, out, err = run(["compare", str(several), "-f", "json", "--quiet"])
     assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (
+            [
+                "sweep",
+                SONGJIANG,
+                "--vary",
+                "discount.rate=-0.99,0.08",
+                "--set",
+                "scenario.horizon=1000",
+                "--set",
+                "hen.tax.end=1000",
+                "-f",
+                "csv",
+            ],
+            "sweep: at discount.rate = -99%: the NPV of hen cannot be represented",
+        ),
+        (
+            ["tornado", SONGJIANG, "--swing", "20%", "--set", "hen.land_sale.amount=1e306"],
+            "the NPV of hen cannot be represented",
+        ),
+        (
+            [
+                "simulate",
+                SONGJIANG,
+                "-n",
+                "100",
+                "--seed",
+                "1",
+                "--set",
+                "hen.land_sale.amount=1e306",
+            ],
+            "draw 1: the NPV of hen cannot be represented",
+        ),
+        (
+            ["compare", SONGJIANG, "--set", "hen.land_sale.amount=1e306", "-f", "json"],
+            "the NPV of hen cannot be represented",
+        ),
+    ],
+)
+def test_results_beyond_a_float_are_errors_not_inf(args, needle):
+    code, out, err = run(args)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert needle in err and "overflows beyond 1.8e308" in err
+    assert "inf" not in out.lower() and "nan" not in out.lower()
