@@ -341,16 +341,19 @@ class _Chunk:
             return [(0.0, 0.0, 1.0, 0.0), (1.0, H, 1.0, -np.log1p(rate))]
         segs = [(0.0, 0.0, 1.0, 0.0)]
         sched = self.schedule
+        last = float(np.max(H))
         df = 1.0
         for i, (frm, r) in enumerate(sched):
             a = max(frm, 1)
+            if a > last:
+                break  # periods after the horizon discount nothing
             b = sched[i + 1][0] - 1 if i + 1 < len(sched) else None
             if b is not None and b < a:
                 continue
             lv = -math.log1p(r)
             segs.append((float(a), H if b is None else float(b), df, lv))
             if b is not None:
-                df *= math.exp((b - a + 1) * lv)
+                df = float(df * np.exp((b - a + 1) * lv))  # inf, not an exception
         return segs
 
     def take(self, idx):
@@ -384,7 +387,7 @@ class _Once:
         for a, b, d0, lv in segs:
             inside = (self.year >= a) & (self.year <= b)
             df = df + np.where(inside, d0 * np.exp((self.year - a + 1.0) * lv), 0.0)
-        return self.coef * np.where(self.year <= H, df, 0.0)
+        return _times(self.coef, np.where(self.year <= H, df, 0.0))
 
     def stepper(self, H):
         return lambda t: self.cash(t, H)
@@ -432,7 +435,7 @@ class _Annual:
             g = _ramp_geometric(lq + lv, k0, k1, R)
             term = pre * g
             total = total + (term if scalar else np.where(cnt > 0, term, 0.0))
-        return self.coef * total
+        return _times(self.coef, total)
 
     def stepper(self, H):
         """Yearly cash by recurrence (one multiply a year) when timing is the same in every row."""
@@ -465,6 +468,17 @@ class _Annual:
         active = (k >= 0) & (t <= e) & (t <= H)
         w = np.minimum(1.0, (k + 1.0) / (R + 1.0))
         return np.where(active, self.coef * w * np.exp(k * self.lq), 0.0)
+
+
+def _times(coef, value):
+    """``coef * value``, exactly 0 where ``coef`` is 0 (even if ``value`` overflowed)."""
+    if np.ndim(coef) == 0:
+        return 0.0 * np.ones_like(value) if coef == 0 else coef * value
+    out = coef * value
+    zero = coef == 0
+    if zero.any():
+        out = np.where(zero, 0.0, out)
+    return out
 
 
 def _is_zero(x):

@@ -145,7 +145,9 @@ def main(argv=None) -> None:
 
 
 def _error(message: str) -> None:
-    text = " ".join(str(message).split("\n"))
+    from landcalc.errors import one_line
+
+    text = one_line(str(message))
     sys.stderr.write(f"error: {text}\n")
     sys.stderr.flush()
 
