@@ -385,3 +385,30 @@ def test_bad_batch_values_are_named():
         evaluate(sc, {"hen.tx.amount": [1.0]})
     with pytest.raises(ScenarioError, match="values where others have"):
         evaluate(sc, {"hen.tax.amount": [1.0, 2.0], "discount.rate": [0.1, 0.2, 0.3]})
+
+
+def test_schedule_past_the_horizon_is_not_computed():
+    sc = scenario_from_dict(
+        {
+            "scenario": {"name": "s", "area": 10, "horizon": 10},
+            "discount": {"schedule": [{"from": 1, "rate": -0.6}, {"from": 1000, "rate": 0.0}]},
+            "options": {"a": {"flows": {"x": {"kind": "once", "amount": 1}}}, "b": {}},
+        }
+    )
+    res = evaluate(sc)
+    assert res.npv["a"][0] == 10.0 and res.difference["b"][0] == -10.0
+
+
+def test_zero_amount_is_zero_even_where_discounting_overflows():
+    sc = scenario_from_dict(
+        {
+            "scenario": {"name": "z", "area": 1, "horizon": 1000},
+            "discount": {"rate": -0.999999},
+            "options": {
+                "rooster": {"flows": {"s": {"kind": "once", "amount": 30e6}}},
+                "hen": {"flows": {"t": {"kind": "annual", "amount": 0}}},
+            },
+        }
+    )
+    res = evaluate(sc)
+    assert res.npv["hen"][0] == 0.0 and res.difference["hen"][0] == -30e6
