@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,34 @@ def examples(n: int) -> int:
 @pytest.fixture
 def scenarios_dir() -> Path:
     return SCENARIOS
+
+
+@dataclass
+class Run:
+    """Exit status and output of one in-process run of the command line."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> Run:
+    """``landcalc ARGS`` in-process through ``landcalc.cli.main`` (which calls sys.exit)."""
+    from click.testing import CliRunner
+
+    from landcalc.cli import main
+
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        else:  # pragma: no cover - main always exits
+            raise AssertionError("main() returned without sys.exit")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace")
+    assert isinstance(code, int), code
+    return Run(code, stdout, stderr)

@@ -19,14 +19,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from landcalc.cli import main
+from conftest import Run, run_cli
 
 BAD = Path(__file__).parent / "data" / "bad"
 CORPUS = sorted(BAD.glob("*.toml"))
@@ -56,29 +52,7 @@ share = 0.4
 """
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def run(*args: str) -> Run:
-    """``landcalc ARGS`` in-process, as ``tests/test_cli.py`` runs it."""
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        else:  # pragma: no cover - main always exits
-            raise AssertionError("main() returned without sys.exit")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        stdout = out.getvalue().decode("utf-8", "replace")
-        stderr = err.getvalue().decode("utf-8", "replace")
-    assert isinstance(code, int), code
-    return Run(code, stdout, stderr)
+run = run_cli
 
 
 def one_error(res: Run, name: str, what: str) -> str:

@@ -28,19 +28,15 @@ import io
 import json
 import math
 import re
-import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import examples
+from conftest import Run, examples, run_cli
 from hypothesis import HealthCheck, currently_in_test_context, event, given, note, settings
 from hypothesis import strategies as st
 from strategies import doc_to_toml, scenario_docs
 
-from landcalc.cli import main
 from landcalc.errors import LandcalcError
 from landcalc.scenario import load_scenario
 
@@ -51,29 +47,7 @@ SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 # Running a command and judging its outcome
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def run(*args: str) -> Run:
-    """``landcalc ARGS`` in-process (see ``tests/test_cli.py``)."""
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        else:  # pragma: no cover - main always exits
-            raise AssertionError("main() returned without sys.exit")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        stdout = out.getvalue().decode("utf-8", "replace")
-        stderr = err.getvalue().decode("utf-8", "replace")
-    assert isinstance(code, int), code
-    return Run(code, stdout, stderr)
+run = run_cli
 
 
 def _no_constants(token):
