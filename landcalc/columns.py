@@ -102,6 +102,15 @@ def _quote(text: str) -> str:
     return text
 
 
+def csv_rows(columns, kinds=None) -> str:
+    """CSV lines (no header) of equal-length columns, each line ending with a newline."""
+    kinds = list(kinds or ["float"] * len(columns))
+    texts = [cells(col, kind).tolist() for col, kind in zip(columns, kinds, strict=True)]
+    if not texts or not texts[0]:
+        return ""
+    return "\n".join(map(",".join, zip(*texts, strict=True))) + "\n"
+
+
 def write_rows(fh, names, columns, kinds=None, fmt="csv", block=BLOCK_ROWS, wrap=None) -> None:
     """Write equal-length columns to the text file ``fh`` as CSV or JSON.
 

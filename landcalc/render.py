@@ -161,39 +161,6 @@ def csv_cell(v):
     return v
 
 
-def csv_block(columns) -> bytes:
-    """CSV rows (no header) of equal-length float arrays, written as :func:`csv_cell` would.
-
-    Vectorised for large batches: a whole number below 1e16 is written as an
-    integer, any other number in its shortest round-trip form (``repr``), NaN
-    as an empty cell. Every row ends with a newline.
-    """
-    import numpy as np
-
-    cells = []
-    for col in columns:
-        a = np.asarray(col, dtype=float)
-        text = a.astype("S26")
-        with np.errstate(invalid="ignore"):
-            whole = np.isfinite(a) & (np.abs(a) < 1e16) & (a == np.trunc(a))
-        if whole.any():
-            text[whole] = a[whole].astype(np.int64).astype("S26")
-        text[np.isnan(a)] = b""
-        cells.append(text)
-    if not cells:
-        return b""
-    n = cells[0].shape[0]
-    width = sum(c.dtype.itemsize + 1 for c in cells)
-    buf = np.zeros((n, width), dtype=np.uint8)
-    pos = 0
-    for j, c in enumerate(cells):
-        w = c.dtype.itemsize
-        buf[:, pos : pos + w] = c.view(np.uint8).reshape(n, w)
-        buf[:, pos + w] = ord("\n") if j == len(cells) - 1 else ord(",")
-        pos += w + 1
-    return buf[buf != 0].tobytes()
-
-
 def to_json(obj) -> str:
     return json.dumps(clean_json(obj), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 

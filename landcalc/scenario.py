@@ -673,23 +673,6 @@ class _Validator:
                     hint = "allowed: " + ", ".join(allowed)
                 self.fail((*loc, key), f"unknown {what}", hint=hint)
 
-    def table(self, loc, required=True):
-        value = _doc_get(self.doc, loc)
-        if value is _NOTHING:
-            if required:
-                self.fail(
-                    loc[:-1] if len(loc) > 1 else (),
-                    f"missing [{'.'.join(loc)}] table",
-                    show_value=False,
-                ) if len(loc) > 1 else None
-                raise ScenarioError(
-                    f"missing [{'.'.join(loc)}] table", source=self.source, line=None
-                )
-            return None
-        if not isinstance(value, dict):
-            self.fail(loc, f"must be a table, not {_type_name(value)}", value)
-        return value
-
     def number(self, table, loc, rule, default=_NOTHING):
         key = loc[-1]
         if key not in table:

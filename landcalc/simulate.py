@@ -476,7 +476,7 @@ _WRITE_ROWS = 1 << 15
 
 
 def _write_rows(fh, scenario, values, res, alts):
-    from landcalc.render import csv_block
+    from landcalc.columns import csv_rows
 
     n = res.n
     cols = [np.broadcast_to(v, (n,)) for v in values.values()]
@@ -489,7 +489,7 @@ def _write_rows(fh, scenario, values, res, alts):
             res.breakeven_rate.get(o, nan),
         ]
     for s in range(0, n, _WRITE_ROWS):
-        fh.write(csv_block([c[s : s + _WRITE_ROWS] for c in cols]))
+        fh.write(csv_rows([c[s : s + _WRITE_ROWS] for c in cols]).encode("utf-8"))
 
 
 @contextlib.contextmanager
