@@ -40,24 +40,12 @@ def simulate_view(result, fmt="table", unit=None, width=None):
     for name, s in result.options.items():
         tag = " (baseline)" if name == base else ""
         opt.rows.append([name + tag, sc.options[name].label, s.mean, s.std, s.p5, s.p50, s.p95])
-    cmp = Table(
-        title=f"Against the baseline ({base}): the difference in NPV",
-        columns=[
-            Column("option", "Option"),
-            Column("probability_better", "P(better)", "rate"),
-            Column("probability_better_se", "SE", "rate"),
-            Column("mean", "Mean", "signed"),
-            Column("std", "Std", "money"),
-            Column("p5", "P5", "signed"),
-            Column("p50", "P50", "signed"),
-            Column("p95", "P95", "signed"),
-        ],
+    cmp = probability_table(
+        f"Against the baseline ({base}): the difference in NPV",
+        "option",
+        "Option",
+        [(name, c.to_dict()) for name, c in result.comparisons.items()],
     )
-    for name, c in result.comparisons.items():
-        d = c.difference
-        cmp.rows.append(
-            [name, c.probability_better, c.probability_better_se, d.mean, d.std, d.p5, d.p50, d.p95]
-        )
     inputs = Table(
         title="Uncertain inputs",
         columns=[
@@ -167,6 +155,41 @@ def summary_csv(result) -> Table:
                 d.p95,
                 c.probability_better,
                 c.probability_better_se,
+            ]
+        )
+    return t
+
+
+def probability_table(title, key, heading, rows) -> Table:
+    """P(better) with its standard error and the distribution of a difference, one row each.
+
+    ``rows``: ``(name, d)`` with ``d`` as ``ComparisonSummary.to_dict()`` gives it.
+    """
+    t = Table(
+        title=title,
+        columns=[
+            Column(key, heading),
+            Column("probability_better", "P(better)", "rate"),
+            Column("probability_better_se", "SE", "rate"),
+            Column("mean", "Mean", "signed"),
+            Column("std", "Std", "money"),
+            Column("p5", "P5", "signed"),
+            Column("p50", "P50", "signed"),
+            Column("p95", "P95", "signed"),
+        ],
+    )
+    for name, c in rows:
+        d = c["difference"]
+        t.rows.append(
+            [
+                name,
+                c["probability_better"],
+                c["probability_better_se"],
+                d["mean"],
+                d["std"],
+                d["p5"],
+                d["p50"],
+                d["p95"],
             ]
         )
     return t

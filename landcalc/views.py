@@ -338,32 +338,11 @@ def rows_view(title, header, cols, kinds, n, totals=None):
 
 def _simulation_table(sim) -> Table:
     """The distribution of a land book's total difference over the draws."""
-    st = Table(
-        title=f"Total difference over {sim['draws']:,} draws (seed {sim['seed']})",
-        columns=[
-            Column("plan", "Plan"),
-            Column("p", "P(beats baseline)", "rate"),
-            Column("se", "Std. error", "rate"),
-            Column("mean", "Mean", "signed"),
-            Column("p5", "P5", "signed"),
-            Column("p50", "P50", "signed"),
-            Column("p95", "P95", "signed"),
-        ],
-    )
+    from landcalc.simulate_view import probability_table
+
     plans = [(f"all {o}", c) for o, c in sim["comparisons"].items()]
     if "plan" in sim:
         plans.append(("best per parcel", sim["plan"]))
-    for name, c in plans:
-        d = c["difference"]
-        st.rows.append(
-            [
-                name,
-                c["probability_better"],
-                c["probability_better_se"],
-                d["mean"],
-                d["p5"],
-                d["p50"],
-                d["p95"],
-            ]
-        )
-    return st
+    return probability_table(
+        f"Total difference over {sim['draws']:,} draws (seed {sim['seed']})", "plan", "Plan", plans
+    )
